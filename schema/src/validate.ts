@@ -1,0 +1,112 @@
+// Decoding helpers shared by the server and the kit: classify a wire message, then parse
+// a request's params with the method table, producing upstream-style errors.
+import { z } from "zod";
+import { Messages, invalidRequest, type WireError } from "./errors.ts";
+import { normalizeLegacyParams } from "./legacy-input.ts";
+import { clientRequests, isClientRequestMethod, type ClientRequestMethod } from "./methods.ts";
+import type { RequestId } from "./primitives.ts";
+import { EXPERIMENTAL_KEY, isExperimentalSchema } from "./stability.ts";
+import { expectedVariants, serdeDetail } from "./serde-detail.ts";
+
+export type IncomingMessage =
+  | { kind: "request"; id: RequestId; method: string; params: unknown; hasParams: boolean }
+  | { kind: "notification"; method: string; params: unknown }
+  | { kind: "response"; id: RequestId; result: unknown }
+  | { kind: "error"; id: RequestId; error: unknown }
+  | { kind: "invalid"; reason: string };
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function isRequestId(value: unknown): value is RequestId {
+  return typeof value === "string" || (typeof value === "number" && Number.isSafeInteger(value));
+}
+
+/**
+ * Classifies one decoded JSON value in upstream's order: request, notification,
+ * response, error. An object with a `method` whose `id` is not a string or integer is
+ * a notification (and so is never answered). A `jsonrpc` member is ignored.
+ */
+export function classifyMessage(value: unknown): IncomingMessage {
+  if (!isRecord(value)) return { kind: "invalid", reason: "not a JSON object" };
+  if (typeof value.method === "string") {
+    if (isRequestId(value.id)) {
+      return { kind: "request", id: value.id, method: value.method, params: value.params, hasParams: "params" in value };
+    }
+    return { kind: "notification", method: value.method, params: value.params };
+  }
+  if (isRequestId(value.id)) {
+    if ("result" in value) return { kind: "response", id: value.id, result: value.result };
+    if ("error" in value) return { kind: "error", id: value.id, error: value.error };
+  }
+  return { kind: "invalid", reason: "neither a request, a notification, a response nor an error" };
+}
+
+/** Parses one JSONL line; `undefined` when it is not JSON at all. */
+export function parseLine(line: string): IncomingMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    return { kind: "invalid", reason: `not JSON: ${(e as Error).message}` };
+  }
+  return classifyMessage(value);
+}
+
+export type DecodedRequest<M extends ClientRequestMethod = ClientRequestMethod> =
+  | { ok: true; method: M; params: z.infer<(typeof clientRequests)[M]["params"]> }
+  | { ok: false; error: WireError };
+
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? serdeDetail(issue) : "invalid params";
+}
+
+/** Parses `params` with zod into the canonical wire form. */
+export function parseWith<T extends z.ZodType>(schema: T, params: unknown): { ok: true; value: z.infer<T> } | { ok: false; detail: string } {
+  const result = schema.safeParse(params, { reportInput: true });
+  return result.success ? { ok: true, value: result.data } : { ok: false, detail: describeZodError(result.error) };
+}
+
+/**
+ * Deserializes a request's method and params the way upstream does: an unknown method
+ * or params that do not fit the schema give -32600 `Invalid request: <detail>`.
+ */
+export function decodeRequest(method: string, params: unknown, hasParams = params !== undefined): DecodedRequest {
+  if (!isClientRequestMethod(method)) {
+    return {
+      ok: false,
+      error: invalidRequest(Messages.invalidRequest(`unknown variant \`${method}\`, ${expectedVariants(Object.keys(clientRequests))}`)),
+    };
+  }
+  if (!hasParams) return { ok: false, error: invalidRequest(Messages.invalidRequest("missing field `params`")) };
+  const legacy = normalizeLegacyParams(method, params);
+  if (!legacy.ok) return { ok: false, error: invalidRequest(Messages.invalidRequest(legacy.detail)) };
+  const parsed = parseWith(clientRequests[method].params, legacy.value);
+  if (!parsed.ok) return { ok: false, error: invalidRequest(Messages.invalidRequest(parsed.detail)) };
+  return { ok: true, method, params: parsed.value } as DecodedRequest;
+}
+
+/** Whether a field value counts as "used" for the experimental gate. */
+function isUsed(value: unknown): boolean {
+  if (value === undefined || value === null || value === false) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  return true;
+}
+
+/**
+ * The reason a request needs `experimentalApi`, or undefined when it does not: the
+ * method name for experimental methods, `<method>.<field>` for a used experimental field.
+ */
+export function experimentalReason(method: ClientRequestMethod, params: unknown): string | undefined {
+  const spec = clientRequests[method];
+  if (spec.stability === "experimental") return method;
+  const schema = spec.params;
+  if (!(schema instanceof z.ZodObject) || !isRecord(params)) return undefined;
+  for (const [field, fieldSchema] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    if (isExperimentalSchema(fieldSchema) && isUsed(params[field])) return `${method}.${field}`;
+  }
+  return undefined;
+}
+
+export { EXPERIMENTAL_KEY };
