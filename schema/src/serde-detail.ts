@@ -63,8 +63,11 @@ export function serdeDetail(issue: Issue): string {
     case "invalid_union": {
       const u = issue as { discriminator?: string; options?: unknown[]; note?: string };
       if (u.discriminator !== undefined) {
-        if (issue.input === undefined) return `missing field \`${u.discriminator}\``;
-        return `unknown variant \`${String(issue.input)}\`, ${expectedVariants(u.options ?? [])}`;
+        // zod reports the whole object as input; serde talks about the tag's value.
+        const input = issue.input;
+        const tag = typeof input === "object" && input !== null ? (input as Record<string, unknown>)[u.discriminator] : input;
+        if (tag === undefined) return `missing field \`${u.discriminator}\``;
+        return `unknown variant \`${String(tag)}\`, ${expectedVariants(u.options ?? [])}`;
       }
       const inner = (issue as { errors?: Issue[][] }).errors?.[0]?.[0];
       return inner ? serdeDetail(inner) : `data did not match any variant`;

@@ -1,0 +1,45 @@
+// Server-wide settings, fixed at start-up (CLI flags and environment).
+import { homedir } from "node:os";
+import { resolve } from "node:path";
+
+export const SERVER_NAME = "app-server-conformance-reference";
+export const SERVER_VERSION = "0.1.0";
+
+export interface ServerConfig {
+  /** Reported as `codexHome`; never written to. */
+  codexHome: string;
+  /** Base for relative command/exec `cwd` values. */
+  cwd: string;
+  defaultOutputBytesCap: number;
+  defaultTimeoutMs: number;
+  drainTimeoutMs: number;
+  /** PTY size when a tty command/exec gives none. */
+  defaultPtySize: { rows: number; cols: number };
+  /** `CODEX_EXEC_SERVER_URL=none`: local execution disabled, as upstream. */
+  localExecutionDisabled: boolean;
+}
+
+export const DEFAULTS = {
+  outputBytesCap: 1_048_576,
+  timeoutMs: 10_000,
+  drainTimeoutMs: 2_000,
+  ptySize: { rows: 24, cols: 80 },
+} as const;
+
+export function defaultCodexHome(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.CODEX_HOME;
+  if (fromEnv !== undefined && fromEnv !== "") return resolve(fromEnv);
+  return resolve(homedir(), ".codex");
+}
+
+export function defaultConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  return {
+    codexHome: defaultCodexHome(env),
+    cwd: process.cwd(),
+    defaultOutputBytesCap: DEFAULTS.outputBytesCap,
+    defaultTimeoutMs: DEFAULTS.timeoutMs,
+    drainTimeoutMs: DEFAULTS.drainTimeoutMs,
+    defaultPtySize: { ...DEFAULTS.ptySize },
+    localExecutionDisabled: env.CODEX_EXEC_SERVER_URL === "none",
+  };
+}

@@ -1,0 +1,24 @@
+import { constants } from "node:os";
+
+// Children run as leaders of their own session/process group; killing targets the group.
+export function killGroup(pid: number, signal: NodeJS.Signals = "SIGKILL"): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/** Exit status the way a shell reports it: the code, or 128+N for signal N. */
+export function exitStatus(code: number | null, signal: NodeJS.Signals | number | null | undefined): number {
+  if (typeof signal === "number" && signal > 0) return 128 + signal;
+  if (typeof signal === "string") {
+    const n = signalNumber(signal);
+    if (n !== undefined) return 128 + n;
+  }
+  return code ?? -1;
+}
+
+function signalNumber(name: string): number | undefined {
+  return (constants.signals as Record<string, number | undefined>)[name];
+}

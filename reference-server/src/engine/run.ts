@@ -1,0 +1,81 @@
+// Runs one child to completion: spawn, pumps, timeout, post-exit drain deadline, group
+// kill. Reusable by any API that maps its params onto LaunchSpec + RunLimits.
+import { launch } from "./spawn.ts";
+import { OutputPump } from "./output-pump.ts";
+import { exitStatus } from "./process-group.ts";
+import type { LaunchSpec, OutputSink, RunLimits, RunOutcome, RunningProcess } from "./types.ts";
+
+export const TIMEOUT_EXIT_CODE = 124;
+
+/** Spawns the child; rejects with SpawnError when it cannot start. */
+export async function startProcess(spec: LaunchSpec, limits: RunLimits, sink: OutputSink): Promise<RunningProcess> {
+  const child = await launch(spec);
+  const pumps = child.outputs.map(
+    ([name, source]) => new OutputPump(source, name, { cap: limits.outputBytesCap, stream: limits.stream, sink }),
+  );
+  let timedOut = false;
+  let running = true;
+  let stdinOpen = child.stdin !== undefined;
+  const timer =
+    limits.timeoutMs === null
+      ? undefined
+      : setTimeout(() => {
+          if (!running) return;
+          timedOut = true;
+          child.killGroup();
+        }, limits.timeoutMs);
+
+  const outcome = (async (): Promise<RunOutcome> => {
+    const exit = await child.exited;
+    running = false;
+    clearTimeout(timer);
+    let drainTimedOut = false;
+    const drained = Promise.all(pumps.map((p) => p.done));
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      drained,
+      new Promise<void>((resolve) => {
+        deadline = setTimeout(() => {
+          drainTimedOut = true;
+          resolve();
+        }, limits.drainTimeoutMs);
+      }),
+    ]);
+    clearTimeout(deadline);
+    if (drainTimedOut) {
+      for (const p of pumps) p.stop();
+      await drained;
+    }
+    // Anything the child left behind in its group goes too.
+    child.killGroup();
+    const pump = (name: string) => pumps.find((p) => p.name === name);
+    return {
+      exitCode: timedOut ? TIMEOUT_EXIT_CODE : exitStatus(exit.code, exit.signal),
+      timedOut,
+      stdout: pump("stdout")?.bytes ?? Buffer.alloc(0),
+      stderr: pump("stderr")?.bytes ?? Buffer.alloc(0),
+      stdoutCapReached: pump("stdout")?.capReached ?? false,
+      stderrCapReached: pump("stderr")?.capReached ?? false,
+      outputDrainTimedOut: drainTimedOut,
+    };
+  })();
+
+  return {
+    pid: child.pid,
+    tty: child.tty,
+    get running() {
+      return running;
+    },
+    get stdinOpen() {
+      return stdinOpen;
+    },
+    writeStdin: (bytes) => (child.stdin ? child.stdin.write(bytes) : Promise.resolve()),
+    closeStdin() {
+      stdinOpen = false;
+      child.stdin?.close();
+    },
+    resize: (rows, cols) => child.resize(rows, cols),
+    terminate: () => child.killGroup(),
+    outcome,
+  };
+}

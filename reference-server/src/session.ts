@@ -1,0 +1,79 @@
+// Per-connection state: handshake, capabilities, notification opt-outs and the
+// connection's command/exec processes. Owns the outbound side of the connection.
+import {
+  isServerNotificationMethod,
+  serverNotifications,
+  type RequestId,
+  type ServerNotificationMethod,
+  type WireError,
+} from "../../schema/src/index.ts";
+import type { ServerConfig } from "./config.ts";
+import type { RunningProcess } from "./engine/types.ts";
+import type { LineSink } from "./transport/stdio.ts";
+import { log } from "./log.ts";
+
+export interface ExecEntry {
+  /** Undefined while the process is being spawned (the id is reserved). */
+  process: RunningProcess | undefined;
+  streamStdin: boolean;
+  stdinClosed: boolean;
+}
+
+export class Session {
+  initialized = false;
+  experimentalApi = false;
+  optOut: ReadonlySet<string> = new Set();
+  readonly execs = new Map<string, ExecEntry>();
+  /** Every live child of this connection, with or without a client id. */
+  private readonly children = new Set<RunningProcess>();
+  private closed = false;
+
+  constructor(
+    private readonly out: LineSink,
+    readonly config: ServerConfig,
+  ) {}
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private send(message: Record<string, unknown>): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.out.send(JSON.stringify(message));
+  }
+
+  respond(id: RequestId, result: unknown): Promise<void> {
+    return this.send({ id, result });
+  }
+
+  respondError(id: RequestId, error: WireError): Promise<void> {
+    log("debug", `request ${JSON.stringify(id)} failed: ${error.code} ${error.message}`);
+    return this.send({ id, error });
+  }
+
+  /** Sends a notification unless opted out or experimental on a stable connection. */
+  notify(method: ServerNotificationMethod, params: unknown): Promise<void> {
+    if (this.optOut.has(method)) return Promise.resolve();
+    if (isServerNotificationMethod(method) && serverNotifications[method].stability === "experimental" && !this.experimentalApi) {
+      return Promise.resolve();
+    }
+    return this.send({ method, params, emittedAtMs: Date.now() });
+  }
+
+  /** Connection closed: kill every process group it started; nothing more is sent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const child of this.children) child.terminate();
+  }
+
+  /** Tracks a child until its outcome settles; one that starts after close is killed. */
+  track(child: RunningProcess): void {
+    if (this.closed) {
+      child.terminate();
+      return;
+    }
+    this.children.add(child);
+    void child.outcome.finally(() => this.children.delete(child));
+  }
+}

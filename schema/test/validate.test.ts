@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import {
+  classifyMessage,
+  decodeRequest,
+  ErrorCode,
+  experimentalReason,
+  normalizeLegacyParams,
+  parseLine,
+} from "../src/index.ts";
+
+const detail = (method: string, params: unknown, hasParams = true) => {
+  const decoded = decodeRequest(method, params, hasParams);
+  if (decoded.ok) throw new Error(`expected ${method} to be rejected`);
+  expect(decoded.error.code).toBe(ErrorCode.invalidRequest);
+  return decoded.error.message;
+};
+
+describe("message classification", () => {
+  it("classifies requests, notifications, responses and errors; tolerates jsonrpc", () => {
+    expect(classifyMessage({ jsonrpc: "2.0", id: 1, method: "initialize" }).kind).toBe("request");
+    expect(classifyMessage({ id: "a", method: "x", params: {} }).kind).toBe("request");
+    expect(classifyMessage({ method: "initialized" }).kind).toBe("notification");
+    expect(classifyMessage({ id: 1, result: {} }).kind).toBe("response");
+    expect(classifyMessage({ id: 1, error: { code: 1, message: "m" } }).kind).toBe("error");
+  });
+
+  it("treats a method with an id that is not a string or integer as a notification", () => {
+    expect(classifyMessage({ id: null, method: "command/exec" }).kind).toBe("notification");
+    expect(classifyMessage({ id: 1.5, method: "command/exec" }).kind).toBe("notification");
+    expect(classifyMessage({ id: [1], method: "command/exec" }).kind).toBe("notification");
+  });
+
+  it("marks non-JSON and non-object lines invalid", () => {
+    expect(parseLine("garbage").kind).toBe("invalid");
+    expect(parseLine("[1,2]").kind).toBe("invalid");
+    expect(parseLine("{}").kind).toBe("invalid");
+  });
+});
+
+describe("request decoding (upstream wording)", () => {
+  it("rejects unknown methods and a missing params member", () => {
+    expect(detail("bogus/method", {})).toMatch(/^Invalid request: unknown variant `bogus\/method`, expected one of `initialize`, /);
+    expect(detail("command/exec", undefined, false)).toBe("Invalid request: missing field `params`");
+  });
+
+  it("words type errors as serde does", () => {
+    expect(detail("command/exec", { command: "notarray" })).toBe('Invalid request: invalid type: string "notarray", expected a sequence');
+    expect(detail("command/exec", {})).toBe("Invalid request: missing field `command`");
+    expect(detail("command/exec", { command: ["x"], timeoutMs: 1.5 })).toBe(
+      "Invalid request: invalid type: floating point `1.5`, expected i64",
+    );
+    expect(detail("command/exec", { command: ["x"], outputBytesCap: -1 })).toBe(
+      "Invalid request: invalid value: integer `-1`, expected usize",
+    );
+    expect(detail("command/exec", { command: ["x"], size: { rows: 70000, cols: 1 } })).toBe(
+      "Invalid request: invalid value: integer `70000`, expected u16",
+    );
+    expect(detail("command/exec", { command: ["x"], env: { A: 1 } })).toBe(
+      "Invalid request: invalid type: integer `1`, expected a string",
+    );
+    expect(detail("command/exec", { command: ["x"], sandboxPolicy: { type: "nope" } })).toBe(
+      "Invalid request: unknown variant `nope`, expected one of `dangerFullAccess`, `readOnly`, `externalSandbox`, `workspaceWrite`",
+    );
+    expect(detail("process/spawn", { command: ["x"], processHandle: "h", cwd: "relative" })).toBe(
+      "Invalid request: AbsolutePathBuf deserialized without a base path",
+    );
+  });
+
+  it("keeps absent, null and values apart for tri-state fields", () => {
+    const base = { command: ["x"], processHandle: "h", cwd: "/" };
+    const absent = decodeRequest("process/spawn", base);
+    const nulls = decodeRequest("process/spawn", { ...base, outputBytesCap: null, timeoutMs: null });
+    const values = decodeRequest("process/spawn", { ...base, outputBytesCap: 0, timeoutMs: 5 });
+    expect(absent.ok && "outputBytesCap" in absent.params).toBe(false);
+    expect(nulls.ok && nulls.params).toMatchObject({ outputBytesCap: null, timeoutMs: null });
+    expect(values.ok && values.params).toMatchObject({ outputBytesCap: 0, timeoutMs: 5 });
+  });
+
+  it("fills SandboxPolicy defaults", () => {
+    const decoded = decodeRequest("command/exec", { command: ["x"], sandboxPolicy: { type: "workspaceWrite" } });
+    expect(decoded.ok && decoded.params).toMatchObject({
+      sandboxPolicy: { type: "workspaceWrite", writableRoots: [], networkAccess: false, excludeSlashTmp: false, excludeTmpdirEnvVar: false },
+    });
+  });
+});
+
+describe("legacy input spellings", () => {
+  it("ignores readOnly.access fullAccess and rejects restricted", () => {
+    const ok = normalizeLegacyParams("command/exec", { command: ["x"], sandboxPolicy: { type: "readOnly", access: { type: "fullAccess" } } });
+    expect(ok).toEqual({ ok: true, value: { command: ["x"], sandboxPolicy: { type: "readOnly" } } });
+    expect(detail("command/exec", { command: ["x"], sandboxPolicy: { type: "readOnly", access: { type: "restricted" } } })).toBe(
+      "Invalid request: readOnly.access is no longer supported; use permissionProfile for restricted reads",
+    );
+    expect(
+      detail("command/exec", { command: ["x"], sandboxPolicy: { type: "workspaceWrite", readOnlyAccess: { type: "restricted", readableRoots: [] } } }),
+    ).toBe("Invalid request: workspaceWrite.readOnlyAccess is no longer supported; use permissionProfile for restricted reads");
+  });
+
+  it("accepts access none and the untagged profile shape", () => {
+    const decoded = decodeRequest("command/exec", {
+      command: ["x"],
+      permissionProfile: {
+        network: { enabled: true },
+        file_system: {
+          entries: [
+            { path: { type: "glob_pattern", pattern: "**/*.env" }, access: "none" },
+            { path: { type: "special", value: { kind: "current_working_directory" } }, access: "write" },
+          ],
+        },
+      },
+    });
+    expect(decoded.ok && decoded.params.permissionProfile).toEqual({
+      type: "managed",
+      network: { enabled: true },
+      fileSystem: {
+        type: "restricted",
+        entries: [
+          { path: { type: "glob_pattern", pattern: "**/*.env" }, access: "deny" },
+          { path: { type: "special", value: { kind: "project_roots" } }, access: "write" },
+        ],
+      },
+    });
+  });
+
+  it("accepts a profile id string", () => {
+    const decoded = decodeRequest("command/exec", { command: ["x"], permissionProfile: ":read-only" });
+    expect(decoded.ok && decoded.params.permissionProfile).toBe(":read-only");
+  });
+});
+
+describe("experimental gate", () => {
+  it("names experimental methods and used experimental fields", () => {
+    expect(experimentalReason("process/spawn", {})).toBe("process/spawn");
+    expect(experimentalReason("command/exec", { command: ["x"], permissionProfile: ":read-only" })).toBe(
+      "command/exec.permissionProfile",
+    );
+    expect(experimentalReason("command/exec", { command: ["x"], permissionProfile: null })).toBeUndefined();
+    expect(experimentalReason("command/exec", { command: ["x"], sandboxPolicy: { type: "readOnly" } })).toBeUndefined();
+  });
+});
