@@ -72,6 +72,8 @@ export function parseWith<T extends z.ZodType>(schema: T, params: unknown): { ok
  * Deserializes a request's method and params the way upstream does: an unknown method
  * or params that do not fit the schema give -32600 `Invalid request: <detail>`.
  */
+export function decodeRequest<M extends ClientRequestMethod>(method: M, params: unknown, hasParams?: boolean): DecodedRequest<M>;
+export function decodeRequest(method: string, params: unknown, hasParams?: boolean): DecodedRequest;
 export function decodeRequest(method: string, params: unknown, hasParams = params !== undefined): DecodedRequest {
   if (!isClientRequestMethod(method)) {
     return {

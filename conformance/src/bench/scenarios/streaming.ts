@@ -1,0 +1,138 @@
+// Scenario 1: streaming throughput of 256 MiB of stdout to a fast client, through
+// process/spawn and command/exec, plus the machine's limit for the same bytes.
+import { spawn } from "node:child_process";
+import { BenchClient } from "../client.ts";
+import { summarize } from "../stats.ts";
+import type { BenchOptions, Measurement } from "../types.ts";
+
+const MiB = 1024 * 1024;
+const CHUNK = 64 * 1024;
+
+const producer = (bytes: number) => ["head", "-c", String(bytes), "/dev/zero"];
+
+async function streamOnce(client: BenchClient, api: "process" | "exec", bytes: number, cwd: string, n: number): Promise<number> {
+  let received = 0;
+  const exited = new Promise<void>((resolve) => {
+    client.onNotification = (method, params) => {
+      if (method === "process/outputDelta" || method === "command/exec/outputDelta") {
+        received += Buffer.byteLength(String(params.deltaBase64), "base64");
+      } else if (method === "process/exited") {
+        resolve();
+      }
+    };
+  });
+  const start = performance.now();
+  if (api === "process") {
+    await client.request("process/spawn", {
+      command: producer(bytes),
+      processHandle: `bench-stream-${n}`,
+      cwd,
+      streamStdoutStderr: true,
+      outputBytesCap: null,
+      timeoutMs: null,
+    });
+    await exited;
+  } else {
+    await client.request("command/exec", {
+      command: producer(bytes),
+      processId: `bench-stream-${n}`,
+      streamStdoutStderr: true,
+      disableOutputCap: true,
+      disableTimeout: true,
+      sandboxPolicy: { type: "dangerFullAccess" },
+    });
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (received !== bytes) throw new Error(`received ${received} of ${bytes} bytes`);
+  return bytes / MiB / seconds;
+}
+
+async function measureApi(serverCommand: string, api: "process" | "exec", o: BenchOptions): Promise<Measurement> {
+  const samples: number[] = [];
+  let errors = 0;
+  let note: string | undefined;
+  const client = new BenchClient(serverCommand, o.cwd);
+  try {
+    await client.initialize();
+    for (let i = 0; i < o.warmup + o.repeats; i++) {
+      try {
+        const rate = await streamOnce(client, api, o.streamBytes, o.cwd, i);
+        if (i >= o.warmup) samples.push(rate);
+      } catch (e) {
+        errors++;
+        note = (e as Error).message;
+      }
+    }
+  } finally {
+    await client.close();
+  }
+  const label = api === "process" ? "process/spawn" : "command/exec";
+  o.log(`  streaming via ${label}: ${samples.map((s) => s.toFixed(0)).join(", ")} MiB/s`);
+  return {
+    scenario: "1. streaming throughput",
+    metric: `${label}, ${o.streamBytes / MiB} MiB, no cap`,
+    unit: "MiB/s",
+    better: "higher",
+    summary: summarize(samples),
+    samples,
+    errors,
+    ...(note === undefined ? {} : { note }),
+  };
+}
+
+/**
+ * The same bytes through one process: read from the pipe only (`frame` false), or also
+ * base64-encoded and framed as JSON notifications in ~64 KiB batches (`frame` true).
+ */
+async function machineLimitOnce(bytes: number, frame: boolean): Promise<number> {
+  const start = performance.now();
+  const argv = producer(bytes);
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "ignore"] });
+  let read = 0;
+  let framed = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = () => {
+    const deltaBase64 = (pending.length === 1 ? pending[0]! : Buffer.concat(pending)).toString("base64");
+    framed += JSON.stringify({ method: "process/outputDelta", params: { processHandle: "h", stream: "stdout", deltaBase64, capReached: false } }).length;
+    pending = [];
+    pendingBytes = 0;
+  };
+  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    read += chunk.length;
+    if (!frame) continue;
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    if (pendingBytes >= CHUNK) flush();
+  }
+  if (pendingBytes > 0) flush();
+  if (read !== bytes || (frame && framed === 0)) throw new Error(`read ${read} of ${bytes} bytes`);
+  return bytes / MiB / ((performance.now() - start) / 1000);
+}
+
+export async function machineLimit(o: BenchOptions): Promise<Measurement[]> {
+  const out: Measurement[] = [];
+  for (const frame of [false, true]) {
+    const samples: number[] = [];
+    for (let i = 0; i < o.warmup + o.repeats; i++) {
+      const rate = await machineLimitOnce(o.streamBytes, frame);
+      if (i >= o.warmup) samples.push(rate);
+    }
+    const what = frame ? "pipe + base64 + JSON framing" : "raw pipe read";
+    o.log(`  machine limit (${what}): ${samples.map((s) => s.toFixed(0)).join(", ")} MiB/s`);
+    out.push({
+      scenario: "1. streaming throughput",
+      metric: `machine limit: ${what}, one ${typeof (globalThis as { Deno?: unknown }).Deno === "object" ? "Deno" : "Node"} process`,
+      unit: "MiB/s",
+      better: "higher",
+      summary: summarize(samples),
+      samples,
+      errors: 0,
+    });
+  }
+  return out;
+}
+
+export async function streaming(serverCommand: string, o: BenchOptions): Promise<Measurement[]> {
+  return [await measureApi(serverCommand, "process", o), await measureApi(serverCommand, "exec", o)];
+}

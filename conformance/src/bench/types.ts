@@ -1,0 +1,32 @@
+// Shared vocabulary of the benchmark scenarios.
+import type { Summary } from "./stats.ts";
+
+export interface BenchOptions {
+  /** Working directory handed to the server (and the commands it runs). */
+  cwd: string;
+  repeats: number;
+  warmup: number;
+  streamBytes: number;
+  latencyCount: number;
+  concurrency: number;
+  concurrentSleepMs: number;
+  memoryBytes: number;
+  memoryReadBytesPerSecond: number;
+  /** Command line that runs the conformance kit (for the kit-speed scenario). */
+  kitCommand: string[];
+  log: (line: string) => void;
+}
+
+export interface Measurement {
+  scenario: string;
+  metric: string;
+  unit: string;
+  /** Which direction is better, for the ratio column. */
+  better: "higher" | "lower";
+  summary: Summary;
+  samples: number[];
+  errors: number;
+  note?: string;
+}
+
+export type Scenario = (serverCommand: string, options: BenchOptions) => Promise<Measurement[]>;

@@ -1,0 +1,59 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { describe, expect, it } from "vitest";
+import { advantage, renderText } from "../../src/bench/report.ts";
+import { rssSupported, treeRssBytes } from "../../src/bench/rss.ts";
+import { percentile, summarize } from "../../src/bench/stats.ts";
+import type { Measurement } from "../../src/bench/types.ts";
+
+const measurement = (median: number, better: "higher" | "lower", metric = "m"): Measurement => ({
+  scenario: "s",
+  metric,
+  unit: "u",
+  better,
+  summary: summarize([median]),
+  samples: [median],
+  errors: 0,
+});
+
+describe("bench statistics", () => {
+  it("interpolates percentiles and reports the median and relative spread", () => {
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2.5);
+    expect(percentile([10, 20, 30, 40, 50], 99)).toBeCloseTo(49.6);
+    const s = summarize([5, 1, 3, 2, 4]);
+    expect(s).toMatchObject({ n: 5, median: 3, min: 1, max: 5 });
+    expect(s.spread).toBeCloseTo(1 / 3);
+  });
+
+  it("orients the ratio by which direction is better", () => {
+    expect(advantage(measurement(200, "higher"), measurement(100, "higher"))).toBe(2);
+    expect(advantage(measurement(5, "lower"), measurement(10, "lower"))).toBe(2);
+    expect(advantage(measurement(10, "lower"), measurement(5, "lower"))).toBe(0.5);
+    const text = renderText([
+      { label: "server", command: "a", measurements: [measurement(10, "lower")] },
+      { label: "vs", command: "b", measurements: [measurement(5, "lower")] },
+    ]);
+    expect(text).toContain("2.00x worse");
+  });
+
+  it("marks measurements that only failed as n/a with the error count", () => {
+    const failed: Measurement = { ...measurement(0, "lower"), summary: summarize([]), samples: [], errors: 3 };
+    expect(renderText([{ label: "server", command: "a", measurements: [failed] }])).toContain("n/a (3 errors)");
+  });
+});
+
+describe.skipIf(!rssSupported())("process tree memory", () => {
+  it("counts a child's memory in the tree and leaves excluded children out", async () => {
+    const child = spawn(process.execPath, ["-e", "const b = Buffer.alloc(64 * 1024 * 1024, 1); process.stdout.write('ready'); setInterval(() => b[0]++, 1000)"], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    try {
+      await once(child.stdout, "data");
+      const withChild = treeRssBytes(process.pid);
+      const without = treeRssBytes(process.pid, (pid) => pid === child.pid);
+      expect(withChild - without).toBeGreaterThan(60 * 1024 * 1024);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+});
