@@ -1,0 +1,39 @@
+// Public API of the schema compatibility gate.
+export {
+  BUNDLE_FILE,
+  BUNDLE_PATH,
+  BundleError,
+  bundleFromDocument,
+  loadBundleFromGit,
+  loadBundleFromPath,
+  loadSide,
+  loadUpstreamBundle,
+  upstreamBundleFromDocument,
+  type MethodEntry,
+  type SchemaBundle,
+} from "./bundle.ts";
+export { diffBundles, isBreaking, type DiffOptions, type Finding } from "./diff.ts";
+export { RULES, RULE_IDS, type Direction, type RuleId, type Severity } from "./rules.ts";
+export { applyWaivers, loadWaivers, parseWaivers, Waiver, type ApplyOptions } from "./waivers.ts";
+export {
+  checkFixtureMessages,
+  extractMessages,
+  FixtureValidator,
+  literalPart,
+  loadFixtureMessages,
+  type FixtureMessage,
+} from "./fixtures.ts";
+export { FORMATS, renderReport, type Format, type GateReport } from "./report.ts";
+export {
+  createSchemaCommand,
+  runSchemaCommand,
+  schemaCheck,
+  schemaDiff,
+  schemaUpstreamDiff,
+  updateBaseline,
+  UsageError,
+  type CheckRequest,
+  type DiffRequest,
+  type SchemaCommandIo,
+  type UpstreamRequest,
+} from "./command.ts";
