@@ -1,0 +1,201 @@
+// The `--config <file.jsonc>` loader: default permissions, user profiles, glob scan depth
+// and command/exec defaults. Invalid files throw a ConfigError naming file, line, column
+// and key; the server must not start. Format: docs/sandbox.md.
+import { readFileSync } from "node:fs";
+import { isAbsolute } from "node:path";
+import { z } from "zod";
+import { findNodeAtLocation, offsetToPosition, parseJsonc, parseTree, JsoncError } from "../../../schema/src/jsonc.ts";
+import type { FileSystemSandboxEntry, PermissionProfile } from "../../../schema/src/index.ts";
+import { hasGlobChars, validateGlob } from "./glob.ts";
+import { BUILTIN_PROFILES, type NamedProfile, type PermissionsConfig } from "./resolve.ts";
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    /** Dotted key path of the offending member, "" for the whole file. */
+    readonly key: string,
+    readonly detail: string,
+  ) {
+    super(`invalid config ${file}:${line}:${column}${key === "" ? "" : ` (${key})`}: ${detail}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface ExecDefaults {
+  /** Default per-stream output cap for command/exec (bytes). */
+  outputBytesCap?: number | undefined;
+  /** Default command/exec timeout (ms). */
+  timeoutMs?: number | undefined;
+}
+
+export interface SandboxConfig {
+  file: string;
+  permissions: PermissionsConfig;
+  exec: ExecDefaults;
+}
+
+const Access = z.enum(["read", "write", "deny", "none"]);
+const SPECIAL_KEYS = new Set([":root", ":minimal", ":project_roots", ":tmpdir", ":slash_tmp"]);
+
+const FileSystem = z.union([
+  z.literal("unrestricted"),
+  z.record(z.string(), Access).superRefine((map, ctx) => {
+    for (const [key, access] of Object.entries(map)) {
+      const problem = fileSystemKeyProblem(key, access);
+      if (problem) ctx.addIssue({ code: "custom", path: [key], message: problem });
+    }
+  }),
+]);
+
+const Profile = z.strictObject({
+  description: z.string().nullable().optional(),
+  type: z.enum(["managed", "disabled", "external"]).default("managed"),
+  network: z.enum(["restricted", "enabled"]).default("restricted"),
+  filesystem: FileSystem.optional(),
+  globScanMaxDepth: z.int().min(1).optional(),
+});
+
+const ConfigFile = z.strictObject({
+  $schema: z.string().optional(),
+  permissions: z
+    .strictObject({
+      default: z.string().min(1).default(":read-only"),
+      globScanMaxDepth: z.int().min(1).optional(),
+      profiles: z.record(z.string(), Profile).default({}),
+    })
+    .optional(),
+  exec: z
+    .strictObject({
+      outputBytesCap: z.int().min(0).optional(),
+      timeoutMs: z.int().min(0).optional(),
+    })
+    .optional(),
+});
+
+function fileSystemKeyProblem(key: string, access: z.infer<typeof Access>): string | undefined {
+  if (key.startsWith(":")) {
+    const base = key.startsWith(":project_roots/") ? ":project_roots" : key;
+    if (!SPECIAL_KEYS.has(base)) return `unknown special path \`${key}\` (expected one of ${[...SPECIAL_KEYS].join(", ")})`;
+    if (base === ":project_roots" && key !== base) {
+      const sub = key.slice(":project_roots/".length);
+      if (sub === "" || sub.split("/").includes("..")) return `invalid project_roots subpath \`${sub}\``;
+    }
+    return undefined;
+  }
+  if (hasGlobChars(key)) {
+    const invalid = validateGlob(key);
+    if (invalid) return invalid;
+    if (access !== "deny" && access !== "none") return `glob pattern \`${key}\` only supports "deny"`;
+    return undefined;
+  }
+  if (!isAbsolute(key)) return `path \`${key}\` must be absolute, a special path (":root", ...) or a glob pattern`;
+  return undefined;
+}
+
+function toEntry(key: string, rawAccess: z.infer<typeof Access>): FileSystemSandboxEntry {
+  const access = rawAccess === "none" ? "deny" : rawAccess;
+  if (key.startsWith(":project_roots")) {
+    const sub = key === ":project_roots" ? null : key.slice(":project_roots/".length);
+    return { path: { type: "special", value: { kind: "project_roots", subpath: sub } }, access };
+  }
+  if (key.startsWith(":")) {
+    const kind = key.slice(1) as "root" | "minimal" | "tmpdir" | "slash_tmp";
+    return { path: { type: "special", value: { kind } }, access };
+  }
+  if (hasGlobChars(key)) return { path: { type: "glob_pattern", pattern: key }, access };
+  return { path: { type: "path", path: key }, access };
+}
+
+function toProfile(p: z.infer<typeof Profile>): PermissionProfile {
+  const network = { enabled: p.network === "enabled" };
+  if (p.type === "disabled") return { type: "disabled" };
+  if (p.type === "external") return { type: "external", network };
+  const fs = p.filesystem ?? { ":root": "read" as const };
+  if (fs === "unrestricted") return { type: "managed", fileSystem: { type: "unrestricted" }, network };
+  return {
+    type: "managed",
+    fileSystem: {
+      type: "restricted",
+      entries: Object.entries(fs).map(([k, a]) => toEntry(k, a)),
+      ...(p.globScanMaxDepth === undefined ? {} : { globScanMaxDepth: p.globScanMaxDepth }),
+    },
+    network,
+  };
+}
+
+function locate(text: string, path: (string | number)[]): { line: number; column: number } {
+  const tree = parseTree(text);
+  if (!tree) return { line: 1, column: 1 };
+  for (let n = path.length; n >= 0; n--) {
+    const node = findNodeAtLocation(tree, path.slice(0, n));
+    if (node) {
+      // Point at the member's key when there is one.
+      const at = node.parent?.type === "property" ? node.parent.offset : node.offset;
+      return offsetToPosition(text, at);
+    }
+  }
+  return { line: 1, column: 1 };
+}
+
+const keyPath = (path: readonly PropertyKey[]): string => path.map((p) => String(p)).join(".");
+
+/** Parses and validates a config text; throws ConfigError. */
+export function parseSandboxConfig(text: string, file: string): SandboxConfig {
+  let raw: unknown;
+  try {
+    raw = parseJsonc(text, file);
+  } catch (error) {
+    if (error instanceof JsoncError) throw new ConfigError(file, error.line, error.column, "", error.message.replace(/^.*?: (?=invalid JSONC)/, ""));
+    throw error;
+  }
+  const parsed = ConfigFile.safeParse(raw ?? undefined);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+    // Unknown members: zod reports them on the parent with the names in `keys`.
+    const unknown = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
+    const full = unknown === undefined ? path : [...path, unknown];
+    const { line, column } = locate(text, full);
+    const detail = unknown === undefined ? issue.message : `unknown key \`${unknown}\``;
+    throw new ConfigError(file, line, column, keyPath(full), detail);
+  }
+  const data = parsed.data;
+  const perms = data.permissions ?? { default: ":read-only", profiles: {} as Record<string, z.infer<typeof Profile>> };
+  const profiles: NamedProfile[] = [];
+  for (const [id, p] of Object.entries(perms.profiles)) {
+    const at = ["permissions", "profiles", id];
+    if (id.startsWith(":") || id === "") {
+      const { line, column } = locate(text, at);
+      throw new ConfigError(file, line, column, keyPath(at), `profile id \`${id}\` must not be empty or start with ':' (reserved for built-ins)`);
+    }
+    if (p.type !== "managed" && (p.filesystem !== undefined || p.globScanMaxDepth !== undefined)) {
+      const { line, column } = locate(text, [...at, p.filesystem !== undefined ? "filesystem" : "globScanMaxDepth"]);
+      throw new ConfigError(file, line, column, keyPath([...at, "filesystem"]), `a profile of type "${p.type}" takes no filesystem rules`);
+    }
+    profiles.push({ id, description: p.description ?? null, profile: toProfile(p) });
+  }
+  const known = [...BUILTIN_PROFILES.map((b) => b.id), ...profiles.map((p) => p.id)];
+  if (!known.includes(perms.default)) {
+    const at = ["permissions", "default"];
+    const { line, column } = locate(text, at);
+    throw new ConfigError(file, line, column, keyPath(at), `unknown profile \`${perms.default}\` (known: ${known.join(", ")})`);
+  }
+  return {
+    file,
+    permissions: { defaultPermissions: perms.default, profiles, globScanMaxDepth: perms.globScanMaxDepth },
+    exec: { outputBytesCap: data.exec?.outputBytesCap, timeoutMs: data.exec?.timeoutMs },
+  };
+}
+
+/** Reads `--config <file>`; throws ConfigError (the server must not start). */
+export function loadSandboxConfig(file: string): SandboxConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(file, 0, 0, "", `cannot read config file: ${(error as Error).message}`);
+  }
+  return parseSandboxConfig(text, file);
+}
