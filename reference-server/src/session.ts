@@ -17,6 +17,8 @@ export interface ExecEntry {
   process: RunningProcess | undefined;
   streamStdin: boolean;
   stdinClosed: boolean;
+  /** Settles just after the final command/exec answer was sent and the id released. */
+  finished: Promise<void>;
 }
 
 export class Session {

@@ -1,6 +1,7 @@
 // Renders spawn failures the way Rust's std::io::Error prints OS errors:
 // `<strerror> (os error <n>)`.
 import { constants } from "node:os";
+import { SpawnError } from "./types.ts";
 
 const STRERROR: Record<string, string> = {
   EPERM: "Operation not permitted",
@@ -39,4 +40,9 @@ export function describeOsError(error: unknown): string {
     if (n !== undefined) return `${code} (os error ${n})`;
   }
   return typeof e.message === "string" ? e.message : String(error);
+}
+
+export function spawnFailure(error: unknown): SpawnError {
+  const code = (error as { code?: unknown }).code;
+  return new SpawnError(describeOsError(error), typeof code === "string" ? code : undefined);
 }

@@ -20,6 +20,7 @@ export class OutputPump {
   private total = 0;
   private reachedCap = false;
   private stopped = false;
+  private ended = false;
   private wake: (() => void) | undefined;
 
   constructor(
@@ -27,6 +28,17 @@ export class OutputPump {
     readonly name: OutputStreamName,
     private readonly options: PumpOptions,
   ) {
+    // The 'readable' listener stays attached for the pump's whole life: besides waking the
+    // loop, it keeps the stream out of flowing mode (child_process resumes stdio streams
+    // without one at exit, which would drop data while a chunk is being delivered).
+    source.on("readable", () => this.wake?.());
+    const end = () => {
+      this.ended = true;
+      this.wake?.();
+    };
+    source.on("end", end);
+    source.on("close", end);
+    source.on("error", end);
     this.done = this.run().catch(() => undefined);
   }
 
@@ -45,55 +57,55 @@ export class OutputPump {
     this.wake?.();
   }
 
-  private nextChunk(): Promise<Buffer | null> {
-    const ready = this.source.read() as Buffer | null;
-    if (ready !== null) return Promise.resolve(ready);
-    if (this.stopped || this.source.readableEnded || this.source.destroyed) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const src = this.source;
-      const finish = (value: Buffer | null) => {
-        src.off("readable", onReadable);
-        src.off("end", onEnd);
-        src.off("close", onEnd);
-        src.off("error", onEnd);
-        this.wake = undefined;
-        resolve(value);
-      };
-      const onReadable = () => {
-        const chunk = src.read() as Buffer | null;
-        if (chunk !== null) finish(chunk);
-      };
-      const onEnd = () => finish(null);
-      this.wake = onEnd;
-      src.on("readable", onReadable);
-      src.on("end", onEnd);
-      src.on("close", onEnd);
-      src.on("error", onEnd);
-    });
+  private async nextChunk(): Promise<Buffer | null> {
+    for (;;) {
+      const ready = this.source.read() as Buffer | null;
+      if (ready !== null) return ready;
+      if (this.stopped || this.ended) return null;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private async emit(piece: Buffer): Promise<void> {
+    const { cap, stream, sink } = this.options;
+    let chunk = piece;
+    if (cap !== null && this.total + chunk.length >= cap) {
+      chunk = chunk.subarray(0, cap - this.total);
+      this.reachedCap = true;
+    }
+    this.total += chunk.length;
+    if (stream) await sink(this.name, chunk, this.reachedCap);
+    else this.buffered.push(chunk);
   }
 
   private async run(): Promise<void> {
-    const { cap, stream, sink } = this.options;
     for (;;) {
       const first = await this.nextChunk();
       if (first === null || this.stopped) break;
       if (this.reachedCap) continue; // discard past the cap, keep the pipe flowing
       const parts = [first];
       let size = first.length;
-      while (size < CHUNK_BYTES) {
-        const more = this.source.read() as Buffer | null;
-        if (more === null) break;
-        parts.push(more);
-        size += more.length;
+      const takeAvailable = () => {
+        while (size < CHUNK_BYTES) {
+          const more = this.source.read() as Buffer | null;
+          if (more === null) break;
+          parts.push(more);
+          size += more.length;
+        }
+      };
+      takeAvailable();
+      if (size < CHUNK_BYTES && !this.ended) {
+        // One turn of the event loop lets reads that are already due join this chunk.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        takeAvailable();
       }
-      let chunk = parts.length === 1 ? first : Buffer.concat(parts, size);
-      if (cap !== null && this.total + chunk.length >= cap) {
-        chunk = chunk.subarray(0, cap - this.total);
-        this.reachedCap = true;
+      const batch = parts.length === 1 ? first : Buffer.concat(parts, size);
+      for (let offset = 0; offset < batch.length && !this.reachedCap; offset += CHUNK_BYTES) {
+        await this.emit(batch.subarray(offset, offset + CHUNK_BYTES));
       }
-      this.total += chunk.length;
-      if (stream) await sink(this.name, chunk, this.reachedCap);
-      else this.buffered.push(chunk);
     }
   }
 }

@@ -3,9 +3,11 @@
 import { launch } from "./spawn.ts";
 import { OutputPump } from "./output-pump.ts";
 import { exitStatus } from "./process-group.ts";
+import { log } from "../log.ts";
 import type { LaunchSpec, OutputSink, RunLimits, RunOutcome, RunningProcess } from "./types.ts";
 
 export const TIMEOUT_EXIT_CODE = 124;
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** Spawns the child; rejects with SpawnError when it cannot start. */
 export async function startProcess(spec: LaunchSpec, limits: RunLimits, sink: OutputSink): Promise<RunningProcess> {
@@ -16,8 +18,9 @@ export async function startProcess(spec: LaunchSpec, limits: RunLimits, sink: Ou
   let timedOut = false;
   let running = true;
   let stdinOpen = child.stdin !== undefined;
+  // setTimeout cannot wait longer than 2^31-1 ms (~24.8 days); treat longer as none.
   const timer =
-    limits.timeoutMs === null
+    limits.timeoutMs === null || limits.timeoutMs > MAX_TIMER_MS
       ? undefined
       : setTimeout(() => {
           if (!running) return;
@@ -43,6 +46,7 @@ export async function startProcess(spec: LaunchSpec, limits: RunLimits, sink: Ou
     ]);
     clearTimeout(deadline);
     if (drainTimedOut) {
+      log("info", `pid ${child.pid}: output still open ${limits.drainTimeoutMs} ms after exit; answering without it`);
       for (const p of pumps) p.stop();
       await drained;
     }

@@ -21,7 +21,7 @@ const needsSandbox = (what: string): SandboxDecision => ({
 });
 
 /** Permission resolution (step 9 of upstream's order): rejects unknown profile ids. */
-export function resolveProfileId(id: string): SandboxDecision | undefined {
+export function resolveProfileId(id: string): { kind: "invalidProfile"; detail: string } | undefined {
   if ((BUILTIN_PROFILE_IDS as readonly string[]).includes(id)) return undefined;
   if (id.startsWith(":")) {
     return { kind: "invalidProfile", detail: `default_permissions refers to unknown built-in profile \`${id}\`` };

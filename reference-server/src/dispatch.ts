@@ -1,0 +1,106 @@
+// One connection's request pipeline, in upstream's order: parse (-32600 Invalid request),
+// handshake state, experimental gate, then the handler. Requests run concurrently except
+// that requests about the same processId run in arrival order.
+import {
+  Messages,
+  experimentalReason,
+  internalError,
+  invalidRequest,
+  parseLine,
+  type ClientRequestMethod,
+  type ParamsOf,
+  type RequestId,
+} from "../../schema/src/index.ts";
+import { decode } from "./decode.ts";
+import { initialize } from "./handlers/initialize.ts";
+import { commandExec, commandExecResize, commandExecTerminate, commandExecWrite } from "./handlers/command-exec.ts";
+import { permissionProfileList } from "./handlers/permission-profile.ts";
+import { fail, type Handler, type HandlerOutcome, type Reply } from "./handlers/types.ts";
+import { log } from "./log.ts";
+import type { Session } from "./session.ts";
+
+const notImplemented =
+  (method: string): Handler<unknown> =>
+  () =>
+    fail(internalError(`${method} is not implemented by this reference server yet`));
+
+const handlers: { [M in Exclude<ClientRequestMethod, "initialize">]: Handler<ParamsOf<M>> } = {
+  "command/exec": commandExec,
+  "command/exec/write": commandExecWrite,
+  "command/exec/resize": commandExecResize,
+  "command/exec/terminate": commandExecTerminate,
+  "permissionProfile/list": (_session, params) => permissionProfileList(params),
+  "process/spawn": notImplemented("process/spawn"),
+  "process/writeStdin": notImplemented("process/writeStdin"),
+  "process/kill": notImplemented("process/kill"),
+  "process/resizePty": notImplemented("process/resizePty"),
+};
+
+/** The serialization scope of a request, if any (upstream: "command-exec process <id>"). */
+function scopeOf(method: ClientRequestMethod, params: unknown): string | undefined {
+  if (!method.startsWith("command/exec")) return undefined;
+  const id = (params as { processId?: unknown }).processId;
+  return typeof id === "string" ? `command/exec:${id}` : undefined;
+}
+
+export class Dispatcher {
+  private readonly scopes = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly session: Session) {}
+
+  handleLine(line: string): void {
+    if (line.trim() === "") return;
+    const message = parseLine(line);
+    switch (message.kind) {
+      case "invalid":
+        log("warn", `dropping unparseable message (${message.reason}): ${line.slice(0, 200)}`);
+        return;
+      case "notification":
+        log("info", `client notification ${message.method}`);
+        return;
+      case "response":
+      case "error":
+        log("warn", `unexpected ${message.kind} for id ${JSON.stringify(message.id)}`);
+        return;
+      case "request":
+        void this.handleRequest(message.id, message.method, message.params, message.hasParams).catch((error) => {
+          log("error", `request ${JSON.stringify(message.id)} crashed: ${error instanceof Error ? error.stack : String(error)}`);
+          void this.session.respondError(message.id, internalError(`internal error: ${String(error)}`));
+        });
+    }
+  }
+
+  private async handleRequest(id: RequestId, method: string, params: unknown, hasParams: boolean): Promise<void> {
+    const session = this.session;
+    const decoded = decode(method, params, hasParams);
+    if (!decoded.ok) return session.respondError(id, decoded.error);
+    if (decoded.method === "initialize") {
+      return this.reply(id, initialize(session, decoded.params as ParamsOf<"initialize">));
+    }
+    if (!session.initialized) return session.respondError(id, invalidRequest(Messages.notInitialized));
+    const reason = experimentalReason(decoded.method, decoded.params);
+    if (reason !== undefined && !session.experimentalApi) {
+      return session.respondError(id, invalidRequest(Messages.requiresExperimental(reason)));
+    }
+    const handler = handlers[decoded.method] as Handler<unknown>;
+    const outcome = await this.inScope(scopeOf(decoded.method, decoded.params), () => handler(session, decoded.params));
+    return this.reply(id, "deferred" in outcome ? await outcome.deferred : outcome);
+  }
+
+  private reply(id: RequestId, reply: Reply): Promise<void> {
+    return "error" in reply ? this.session.respondError(id, reply.error) : this.session.respond(id, reply.result);
+  }
+
+  /** Runs `task` after every earlier task of the same scope has returned. */
+  private inScope(scope: string | undefined, task: () => Promise<HandlerOutcome> | HandlerOutcome): Promise<HandlerOutcome> {
+    if (scope === undefined) return Promise.resolve().then(task);
+    const previous = this.scopes.get(scope) ?? Promise.resolve();
+    const run = previous.then(task);
+    const tail = run.catch(() => undefined);
+    this.scopes.set(scope, tail);
+    void tail.then(() => {
+      if (this.scopes.get(scope) === tail) this.scopes.delete(scope);
+    });
+    return run;
+  }
+}

@@ -1,0 +1,130 @@
+// PTY mode via node-pty (the child is a session leader on a new terminal).
+import { accessSync, constants as fsConstants, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { killGroup } from "./process-group.ts";
+import { SpawnError, type LaunchSpec } from "./types.ts";
+import { describeOsError, spawnFailure } from "./errno.ts";
+import type { ExitInfo, LaunchedChild } from "./spawn.ts";
+import { denoPtyWrite, isDeno } from "./pty-write-deno.ts";
+
+/** Like Codex's PTY backend: a cwd that is not a directory falls back to the home directory. */
+function ptyCwd(cwd: string, env: Record<string, string>): string {
+  try {
+    if (statSync(cwd).isDirectory()) return cwd;
+  } catch {
+    // missing: fall through
+  }
+  return env.HOME || homedir();
+}
+
+/** execvp's lookup, done up front because a PTY child reports failures only as an exit. */
+function checkProgram(program: string, cwd: string, env: Record<string, string>): void {
+  const fail = (code: string) => {
+    throw new SpawnError(describeOsError({ code }), code);
+  };
+  const executable = (path: string): string | undefined => {
+    try {
+      const st = statSync(path);
+      if (st.isDirectory()) return "EACCES";
+      accessSync(path, fsConstants.X_OK);
+      return undefined;
+    } catch (error) {
+      return (error as { code?: string }).code ?? "ENOENT";
+    }
+  };
+  if (program.includes("/")) {
+    const code = executable(isAbsolute(program) ? program : resolve(cwd, program));
+    if (code !== undefined) fail(code);
+    return;
+  }
+  let sawAccess = false;
+  for (const dir of (env.PATH ?? "/usr/local/bin:/usr/bin:/bin").split(delimiter)) {
+    const code = executable(join(resolve(cwd, dir || "."), program));
+    if (code === undefined) return;
+    if (code === "EACCES") sawAccess = true;
+  }
+  fail(sawAccess ? "EACCES" : "ENOENT");
+}
+
+type PtyModule = typeof import("node-pty");
+let ptyModule: Promise<PtyModule> | undefined;
+
+async function loadPty(): Promise<PtyModule> {
+  ptyModule ??= import("node-pty").then((m) => ((m as { default?: PtyModule }).default ?? m) as PtyModule);
+  return ptyModule;
+}
+
+export async function launchPty(spec: LaunchSpec, rows: number, cols: number): Promise<LaunchedChild> {
+  const [program, ...args] = spec.argv;
+  if (!program) throw new SpawnError("missing program for PTY spawn", undefined);
+  const cwd = ptyCwd(spec.cwd, spec.env);
+  checkProgram(program, cwd, spec.env);
+  const pty = await loadPty();
+  let term: import("node-pty").IPty;
+  try {
+    term = pty.spawn(program, args, {
+      cwd,
+      env: spec.env,
+      rows,
+      cols,
+      name: spec.env.TERM ?? "xterm",
+      encoding: null,
+    } as import("node-pty").IPtyForkOptions);
+  } catch (error) {
+    throw spawnFailure(error);
+  }
+  const pid = term.pid;
+  let outputEnded = false;
+  const output = new Readable({
+    read() {
+      term.resume();
+    },
+  });
+  term.onData((data: string | Buffer) => {
+    if (outputEnded || output.destroyed) return;
+    const chunk = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    if (!output.push(chunk)) term.pause();
+  });
+  let open = true;
+  const fd = (term as unknown as { _fd?: number })._fd;
+  // Writes are chained so bytes keep their order whichever writer is used.
+  let writing: Promise<void> = Promise.resolve();
+  const writeBytes = (bytes: Buffer | string): Promise<void> => {
+    writing = writing.then(async () => {
+      if (!open) return;
+      if (isDeno() && fd !== undefined) {
+        await denoPtyWrite(fd, typeof bytes === "string" ? Buffer.from(bytes) : bytes, () => open);
+      } else {
+        term.write(bytes);
+      }
+    });
+    return writing;
+  };
+  const exited = new Promise<ExitInfo>((res) => {
+    term.onExit(({ exitCode, signal }) => {
+      open = false;
+      outputEnded = true;
+      output.push(null);
+      // Like Codex's PTY backend: a child that died from a signal reports exit code 1.
+      res({ code: signal ? 1 : exitCode, signal: null });
+    });
+  });
+  return {
+    pid,
+    tty: true,
+    outputs: [["stdout", output]],
+    stdin: {
+      write: (bytes) => writeBytes(bytes),
+      // A terminal has no separate stdin to close; send the EOF character instead.
+      close: () => void writeBytes("\x04"),
+    },
+    exited,
+    resize(r, c) {
+      if (!open) throw new Error("process is no longer running");
+      term.resize(c, r);
+    },
+    killGroup: () => killGroup(pid),
+  };
+}

@@ -1,0 +1,178 @@
+// command/exec and its follow-ups: semantic validation in upstream's order, then the
+// engine. Type errors never get here (decodeRequest turned them into -32600).
+import { resolve } from "node:path";
+import {
+  Messages,
+  internalError,
+  invalidParams,
+  invalidRequest,
+  type CommandExecParams,
+  type CommandExecResizeParams,
+  type CommandExecTerminateParams,
+  type CommandExecWriteParams,
+} from "../../../schema/src/index.ts";
+import { startProcess } from "../engine/run.ts";
+import { SpawnError, type RunOutcome, type RunningProcess } from "../engine/types.ts";
+import { decideSandbox, resolveProfileId } from "../sandbox/policy.ts";
+import type { ExecEntry, Session } from "../session.ts";
+import { decodeBase64Strict } from "../util/base64.ts";
+import { decodeOutput } from "../util/text.ts";
+import { fail, ok, type HandlerOutcome, type Reply } from "./types.ts";
+import { log } from "../log.ts";
+
+/** The child environment: the server's, with `null` overrides removing variables. */
+export function childEnv(overrides: Record<string, string | null> | null | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(overrides ?? {})) {
+    if (v === null) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+function execResponse(outcome: RunOutcome): Reply {
+  return ok({ exitCode: outcome.exitCode, stdout: decodeOutput(outcome.stdout), stderr: decodeOutput(outcome.stderr) });
+}
+
+export async function commandExec(session: Session, params: CommandExecParams): Promise<HandlerOutcome> {
+  const config = session.config;
+  if (config.localExecutionDisabled) return fail(internalError(Messages.localEnvironmentNotConfigured));
+  if (params.command.length === 0) return fail(invalidRequest(Messages.commandEmpty));
+  const profile = params.permissionProfile ?? null;
+  const policy = params.sandboxPolicy ?? null;
+  if (profile !== null && policy !== null) return fail(invalidRequest(Messages.profileWithSandboxPolicy));
+  const tty = params.tty === true;
+  const size = params.size ?? null;
+  if (size !== null && !tty) return fail(invalidParams(Messages.execSizeRequiresTty));
+  const cap = params.outputBytesCap ?? null;
+  if (params.disableOutputCap === true && cap !== null) return fail(invalidParams(Messages.execCapConflict));
+  const timeoutMs = params.timeoutMs ?? null;
+  if (params.disableTimeout === true && timeoutMs !== null) return fail(invalidParams(Messages.execTimeoutConflict));
+  if (timeoutMs !== null && timeoutMs < 0) return fail(invalidParams(Messages.execNegativeTimeout(timeoutMs)));
+  if (typeof profile === "string") {
+    const invalid = resolveProfileId(profile);
+    if (invalid) return fail(invalidRequest(Messages.invalidPermissionProfile(invalid.detail)));
+  }
+  if (size !== null && (size.rows === 0 || size.cols === 0)) return fail(invalidParams(Messages.execSizeZero));
+  const decision = decideSandbox({ sandboxPolicy: policy, permissionProfile: profile });
+  if (decision.kind === "invalidProfile") return fail(invalidRequest(Messages.invalidPermissionProfile(decision.detail)));
+  if (decision.kind === "refuse") return fail(internalError(Messages.execFailed(decision.detail)));
+  const streamOutput = tty || params.streamStdoutStderr === true;
+  const streamStdin = tty || params.streamStdin === true;
+  const processId = params.processId ?? null;
+  if ((streamOutput || streamStdin) && processId === null) return fail(invalidRequest(Messages.execStreamingNeedsId));
+  const cwd = resolve(config.cwd, params.cwd ?? ".");
+  if (processId !== null && session.execs.has(processId)) return fail(invalidRequest(Messages.execDuplicateId(processId)));
+
+  let markFinished!: () => void;
+  const finished = new Promise<void>((resolve) => (markFinished = resolve));
+  const entry: ExecEntry = { process: undefined, streamStdin, stdinClosed: false, finished };
+  if (processId !== null) session.execs.set(processId, entry);
+  const release = () => {
+    if (processId !== null && session.execs.get(processId) === entry) session.execs.delete(processId);
+    // After the answer went out (it is sent in this same turn).
+    setImmediate(markFinished);
+  };
+  let child;
+  try {
+    child = await startProcess(
+      {
+        argv: params.command,
+        cwd,
+        env: childEnv(params.env),
+        io: tty ? { kind: "pty", ...(size ?? config.defaultPtySize) } : { kind: "pipes", stdin: streamStdin },
+      },
+      {
+        outputBytesCap: params.disableOutputCap === true ? null : (cap ?? config.defaultOutputBytesCap),
+        timeoutMs: params.disableTimeout === true ? null : (timeoutMs ?? config.defaultTimeoutMs),
+        stream: streamOutput,
+        drainTimeoutMs: config.drainTimeoutMs,
+      },
+      (stream, bytes, capReached) =>
+        session.notify("command/exec/outputDelta", {
+          processId: processId ?? "",
+          stream,
+          deltaBase64: bytes.toString("base64"),
+          capReached,
+        }),
+    );
+  } catch (error) {
+    release();
+    if (error instanceof SpawnError) return fail(internalError(Messages.execSpawnFailed(error.message)));
+    log("error", `command/exec spawn: ${String(error)}`);
+    return fail(internalError(Messages.execSpawnFailed(String(error))));
+  }
+  entry.process = child;
+  session.track(child);
+  return {
+    deferred: child.outcome.then((outcome) => {
+      release();
+      return execResponse(outcome);
+    }),
+  };
+}
+
+type LiveEntry = ExecEntry & { process: RunningProcess };
+type Lookup = { ok: true; entry: LiveEntry } | { ok: false; reply: Reply };
+
+/**
+ * Finds a running process. Like Codex, a request about a process that has exited but is
+ * still draining its output waits until the command/exec answer is out, then gets "no
+ * longer running" (and holds the id's queue meanwhile, so later ones find no process).
+ */
+async function lookup(session: Session, processId: string): Promise<Lookup> {
+  const entry = session.execs.get(processId);
+  if (entry === undefined || entry.process === undefined) {
+    return { ok: false, reply: fail(invalidRequest(Messages.execUnknownId(processId))) };
+  }
+  if (!entry.process.running) {
+    await entry.finished;
+    return { ok: false, reply: fail(invalidRequest(Messages.execNotRunning(processId))) };
+  }
+  return { ok: true, entry: entry as LiveEntry };
+}
+
+export async function commandExecWrite(session: Session, params: CommandExecWriteParams): Promise<HandlerOutcome> {
+  const delta = params.deltaBase64 ?? null;
+  const close = params.closeStdin === true;
+  if (delta === null && !close) return fail(invalidParams(Messages.execWriteNeedsPayload));
+  let bytes: Buffer | undefined;
+  if (delta !== null) {
+    const decoded = decodeBase64Strict(delta);
+    if (!decoded.ok) return fail(invalidParams(Messages.invalidBase64(decoded.detail)));
+    bytes = decoded.bytes;
+  }
+  const found = await lookup(session, params.processId);
+  if (!found.ok) return found.reply;
+  const { entry } = found;
+  if (!entry.streamStdin) return fail(invalidRequest(Messages.execStdinNotEnabled));
+  if (entry.stdinClosed) return fail(invalidRequest(Messages.stdinClosed));
+  // Hand the bytes over now (keeps order), answer once they were taken: a child that
+  // does not read must not hold up terminate/resize queued behind this write.
+  const written = bytes !== undefined && bytes.length > 0 ? entry.process.writeStdin(bytes) : Promise.resolve();
+  if (close) {
+    entry.stdinClosed = true;
+    entry.process.closeStdin();
+  }
+  return { deferred: written.then(() => ok({})) };
+}
+
+export async function commandExecResize(session: Session, params: CommandExecResizeParams): Promise<Reply> {
+  if (params.size.rows === 0 || params.size.cols === 0) return fail(invalidParams(Messages.execSizeZero));
+  const found = await lookup(session, params.processId);
+  if (!found.ok) return found.reply;
+  try {
+    found.entry.process.resize(params.size.rows, params.size.cols);
+  } catch (error) {
+    return fail(invalidRequest(Messages.resizeFailed(error instanceof Error ? error.message : String(error))));
+  }
+  return ok({});
+}
+
+export async function commandExecTerminate(session: Session, params: CommandExecTerminateParams): Promise<Reply> {
+  const found = await lookup(session, params.processId);
+  if (!found.ok) return found.reply;
+  found.entry.process.terminate();
+  return ok({});
+}
