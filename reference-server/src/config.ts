@@ -1,6 +1,7 @@
 // Server-wide settings, fixed at start-up (CLI flags and environment).
 import { homedir } from "node:os";
 import { resolve } from "node:path";
+import { DEFAULT_PERMISSIONS_CONFIG, type PermissionsConfig } from "./permissions/index.ts";
 
 export const SERVER_NAME = "app-server-conformance-reference";
 export const SERVER_VERSION = "0.1.0";
@@ -17,6 +18,8 @@ export interface ServerConfig {
   defaultPtySize: { rows: number; cols: number };
   /** `CODEX_EXEC_SERVER_URL=none`: local execution disabled, as upstream. */
   localExecutionDisabled: boolean;
+  /** Default permissions and user profiles (from `--config`; read-only, no network without one). */
+  permissions: PermissionsConfig;
 }
 
 export const DEFAULTS = {
@@ -41,5 +44,6 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
     drainTimeoutMs: DEFAULTS.drainTimeoutMs,
     defaultPtySize: { ...DEFAULTS.ptySize },
     localExecutionDisabled: env.CODEX_EXEC_SERVER_URL === "none",
+    permissions: DEFAULT_PERMISSIONS_CONFIG,
   };
 }

@@ -1,6 +1,6 @@
 // One connection's request pipeline, in upstream's order: parse (-32600 Invalid request),
 // handshake state, experimental gate, then the handler. Requests run concurrently except
-// that requests about the same processId run in arrival order.
+// that requests about the same processId (or processHandle) run in arrival order.
 import {
   Messages,
   experimentalReason,
@@ -15,29 +15,32 @@ import { decode } from "./decode.ts";
 import { initialize } from "./handlers/initialize.ts";
 import { commandExec, commandExecResize, commandExecTerminate, commandExecWrite } from "./handlers/command-exec.ts";
 import { permissionProfileList } from "./handlers/permission-profile.ts";
-import { fail, type Handler, type HandlerOutcome, type Reply } from "./handlers/types.ts";
+import { processKill, processResizePty, processSpawn, processWriteStdin } from "./handlers/process.ts";
+import type { Handler, HandlerOutcome, Reply } from "./handlers/types.ts";
 import { log } from "./log.ts";
 import type { Session } from "./session.ts";
-
-const notImplemented =
-  (method: string): Handler<unknown> =>
-  () =>
-    fail(internalError(`${method} is not implemented by this reference server yet`));
 
 const handlers: { [M in Exclude<ClientRequestMethod, "initialize">]: Handler<ParamsOf<M>> } = {
   "command/exec": commandExec,
   "command/exec/write": commandExecWrite,
   "command/exec/resize": commandExecResize,
   "command/exec/terminate": commandExecTerminate,
-  "permissionProfile/list": (_session, params) => permissionProfileList(params),
-  "process/spawn": notImplemented("process/spawn"),
-  "process/writeStdin": notImplemented("process/writeStdin"),
-  "process/kill": notImplemented("process/kill"),
-  "process/resizePty": notImplemented("process/resizePty"),
+  "permissionProfile/list": (session, params) => permissionProfileList(session, params),
+  "process/spawn": processSpawn,
+  "process/writeStdin": processWriteStdin,
+  "process/kill": processKill,
+  "process/resizePty": processResizePty,
 };
 
-/** The serialization scope of a request, if any (upstream: "command-exec process <id>"). */
+/**
+ * The serialization scope of a request, if any (upstream: "command-exec process <id>",
+ * and "process <handle>" for process/*).
+ */
 function scopeOf(method: ClientRequestMethod, params: unknown): string | undefined {
+  if (method.startsWith("process/")) {
+    const handle = (params as { processHandle?: unknown }).processHandle;
+    return typeof handle === "string" ? `process:${handle}` : undefined;
+  }
   if (!method.startsWith("command/exec")) return undefined;
   const id = (params as { processId?: unknown }).processId;
   return typeof id === "string" ? `command/exec:${id}` : undefined;

@@ -3,6 +3,8 @@
 import { Command, InvalidArgumentError } from "commander";
 import { resolve } from "node:path";
 import { DEFAULTS, SERVER_VERSION, defaultConfig } from "./config.ts";
+import { ConfigError, loadSandboxConfig } from "./permissions/index.ts";
+import { probeLinuxSandbox } from "./sandbox/backends/index.ts";
 import { isLogLevel, setLogLevel } from "./log.ts";
 import { serveStdio } from "./server.ts";
 
@@ -18,6 +20,7 @@ const program = new Command()
     "Reference server for the process-execution surface of the Codex app-server protocol (JSON-RPC lite, one JSON message per line on stdin/stdout; logs on stderr).",
   )
   .version(SERVER_VERSION)
+  .option("--config <file.jsonc>", "permissions (default profile, user profiles, deny-read entries) and exec defaults; see docs/sandbox.md")
   .option("--codex-home <dir>", "directory reported as codexHome (default: $CODEX_HOME, else ~/.codex); never written to")
   .option("--cwd <dir>", "base directory for relative command/exec cwd values (default: the server's cwd)")
   .option("--log-level <level>", "stderr log level: error, warn, info or debug", "warn")
@@ -31,6 +34,7 @@ const program = new Command()
 
 program.parse(process.argv);
 const opts = program.opts<{
+  config?: string;
   codexHome?: string;
   cwd?: string;
   logLevel: string;
@@ -45,7 +49,23 @@ else setLogLevel(logLevel);
 const config = defaultConfig();
 if (opts.codexHome !== undefined) config.codexHome = resolve(opts.codexHome);
 if (opts.cwd !== undefined) config.cwd = resolve(opts.cwd);
-config.defaultTimeoutMs = opts.defaultTimeoutMs;
-config.defaultOutputBytesCap = opts.defaultOutputBytesCap;
+if (opts.config !== undefined) {
+  try {
+    const file = loadSandboxConfig(resolve(opts.config));
+    config.permissions = file.permissions;
+    if (file.exec.timeoutMs !== undefined) config.defaultTimeoutMs = file.exec.timeoutMs;
+    if (file.exec.outputBytesCap !== undefined) config.defaultOutputBytesCap = file.exec.outputBytesCap;
+  } catch (error) {
+    // An invalid config must stop the server: running with weaker permissions is worse.
+    const message = error instanceof ConfigError ? error.message : `cannot read config ${opts.config}: ${(error as Error).message}`;
+    process.stderr.write(`app-server-reference: ${message}\n`);
+    process.exit(2);
+  }
+}
+// Flags given on the command line win over the config file.
+if (program.getOptionValueSource("defaultTimeoutMs") === "cli") config.defaultTimeoutMs = opts.defaultTimeoutMs;
+if (program.getOptionValueSource("defaultOutputBytesCap") === "cli") config.defaultOutputBytesCap = opts.defaultOutputBytesCap;
+// Probe the sandbox once up front so the first sandboxed command does not pay for it.
+if (process.platform === "linux") probeLinuxSandbox().catch(() => undefined);
 config.drainTimeoutMs = opts.drainTimeoutMs;
 serveStdio(config);

@@ -1,10 +1,10 @@
-// command/exec's error catalogue in upstream's order (first failure wins), and the
-// sandbox decision.
+// command/exec's error catalogue in upstream's order (first failure wins), and how each
+// permission shape is run: directly, under the sandbox, or refused.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DANGER, exec, withServer } from "./helpers/server.ts";
-
-const SANDBOX = (what: string) =>
-  `exec failed: sandbox backend not available yet: ${what} requires a sandbox; this reference server never runs it unsandboxed`;
 
 // Each case also violates every later rule, so the expected error proves the order.
 const ordered: Array<[string, Record<string, unknown>, number, string]> = [
@@ -63,10 +63,10 @@ const ordered: Array<[string, Record<string, unknown>, number, string]> = [
     "command/exec size rows and cols must be greater than 0",
   ],
   [
-    "sandbox needed (default policy)",
-    { command: ["true"], tty: true },
+    "sandbox cannot enforce the shape",
+    { command: ["true"], permissionProfile: { type: "managed", network: { enabled: false }, fileSystem: { type: "restricted", entries: [{ path: { type: "glob_pattern", pattern: "/**" }, access: "deny" }] } }, tty: true },
     -32603,
-    SANDBOX("the default policy (readOnly, network off)"),
+    "SANDBOX_REFUSAL",
   ],
   [
     "streaming without id",
@@ -81,7 +81,13 @@ const ordered: Array<[string, Record<string, unknown>, number, string]> = [
 describe("command/exec validation order", () => {
   it.each(ordered)("%s", async (_name, params, code, message) => {
     await withServer(async (s) => {
-      expect((await s.request("command/exec", params)).error).toEqual({ code, message });
+      const error = (await s.request("command/exec", params)).error;
+      if (message === "SANDBOX_REFUSAL") {
+        expect(error?.code).toBe(code);
+        expect(error?.message).toMatch(/^exec failed: /);
+      } else {
+        expect(error).toEqual({ code, message });
+      }
     });
   });
 
@@ -143,26 +149,59 @@ describe("command/exec validation order", () => {
   });
 });
 
-describe("sandbox decision", () => {
-  it("refuses every policy that needs a sandbox", async () => {
+describe("permission shapes", () => {
+  const workspace = () => {
+    const dir = mkdtempSync(join(tmpdir(), "ref-sandbox-"));
+    mkdirSync(join(dir, "sub"));
+    return dir;
+  };
+  const write = (file: string) => ["sh", "-c", `echo x > '${file}'`];
+
+  it("runs every sandboxed policy under the sandbox, which enforces it", async () => {
+    const dir = workspace();
+    try {
+      await withServer(
+        async (s) => {
+          const sandboxed: Array<Record<string, unknown>> = [
+            {},
+            { sandboxPolicy: null },
+            { sandboxPolicy: { type: "readOnly" } },
+            { sandboxPolicy: { type: "readOnly", access: { type: "fullAccess" } } },
+            { sandboxPolicy: { type: "workspaceWrite" } },
+            { permissionProfile: ":read-only" },
+            { permissionProfile: ":workspace" },
+          ];
+          for (const extra of sandboxed) {
+            const reply = await s.request("command/exec", { command: ["echo", "ran"], ...extra });
+            expect(reply.result, JSON.stringify(extra)).toEqual({ exitCode: 0, stdout: "ran\n", stderr: "" });
+          }
+          // read-only: the workspace is not writable; workspace-write: it is, but .git is not.
+          const readOnly = await s.request("command/exec", { command: write(join(dir, "ro.txt")) });
+          expect((readOnly.result as { exitCode: number }).exitCode).not.toBe(0);
+          expect(existsSync(join(dir, "ro.txt"))).toBe(false);
+          const ww = await s.request("command/exec", { command: write(join(dir, "ww.txt")), sandboxPolicy: { type: "workspaceWrite" } });
+          expect(ww.result).toMatchObject({ exitCode: 0 });
+          expect(existsSync(join(dir, "ww.txt"))).toBe(true);
+          mkdirSync(join(dir, ".git"));
+          const git = await s.request("command/exec", { command: write(join(dir, ".git", "config")), sandboxPolicy: { type: "workspaceWrite" } });
+          expect((git.result as { exitCode: number }).exitCode).not.toBe(0);
+          expect(existsSync(join(dir, ".git", "config"))).toBe(false);
+          // With permissionProfile the command's cwd is the project root.
+          const sub = await s.request("command/exec", { command: write("in-sub.txt"), cwd: "sub", permissionProfile: ":workspace" });
+          expect(sub.result).toMatchObject({ exitCode: 0 });
+          expect(existsSync(join(dir, "sub", "in-sub.txt"))).toBe(true);
+        },
+        { cwd: dir },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reports a missing program under the sandbox as a spawn failure", async () => {
     await withServer(async (s) => {
-      const refused: Array<[Record<string, unknown>, string]> = [
-        [{}, "the default policy (readOnly, network off)"],
-        [{ sandboxPolicy: null }, "the default policy (readOnly, network off)"],
-        [{ sandboxPolicy: { type: "readOnly" } }, "sandbox policy readOnly"],
-        [{ sandboxPolicy: { type: "readOnly", access: { type: "fullAccess" } } }, "sandbox policy readOnly"],
-        [{ sandboxPolicy: { type: "workspaceWrite", writableRoots: ["/tmp"] } }, "sandbox policy workspaceWrite"],
-        [{ permissionProfile: ":read-only" }, "permission profile :read-only"],
-        [{ permissionProfile: ":workspace" }, "permission profile :workspace"],
-        [
-          { permissionProfile: { type: "managed", network: { enabled: false }, fileSystem: { type: "unrestricted" } } },
-          "a managed permission profile",
-        ],
-      ];
-      for (const [extra, what] of refused) {
-        const reply = await s.request("command/exec", { command: ["true"], ...extra });
-        expect(reply.error, JSON.stringify(extra)).toEqual({ code: -32603, message: SANDBOX(what) });
-      }
+      const reply = await s.request("command/exec", { command: ["definitely-not-a-program-xyz"] });
+      expect(reply.error).toEqual({ code: -32603, message: "failed to spawn command: No such file or directory (os error 2)" });
     });
   });
 

@@ -1,11 +1,11 @@
 // PTY mode via node-pty (the child is a session leader on a new terminal).
-import { accessSync, constants as fsConstants, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { killGroup } from "./process-group.ts";
 import { SpawnError, type LaunchSpec } from "./types.ts";
-import { describeOsError, spawnFailure } from "./errno.ts";
+import { spawnFailure } from "./errno.ts";
+import { checkProgram } from "./program-lookup.ts";
 import type { ExitInfo, LaunchedChild } from "./spawn.ts";
 import { denoPtyWrite, isDeno } from "./pty-write-deno.ts";
 
@@ -17,35 +17,6 @@ function ptyCwd(cwd: string, env: Record<string, string>): string {
     // missing: fall through
   }
   return env.HOME || homedir();
-}
-
-/** execvp's lookup, done up front because a PTY child reports failures only as an exit. */
-function checkProgram(program: string, cwd: string, env: Record<string, string>): void {
-  const fail = (code: string) => {
-    throw new SpawnError(describeOsError({ code }), code);
-  };
-  const executable = (path: string): string | undefined => {
-    try {
-      const st = statSync(path);
-      if (st.isDirectory()) return "EACCES";
-      accessSync(path, fsConstants.X_OK);
-      return undefined;
-    } catch (error) {
-      return (error as { code?: string }).code ?? "ENOENT";
-    }
-  };
-  if (program.includes("/")) {
-    const code = executable(isAbsolute(program) ? program : resolve(cwd, program));
-    if (code !== undefined) fail(code);
-    return;
-  }
-  let sawAccess = false;
-  for (const dir of (env.PATH ?? "/usr/local/bin:/usr/bin:/bin").split(delimiter)) {
-    const code = executable(join(resolve(cwd, dir || "."), program));
-    if (code === undefined) return;
-    if (code === "EACCES") sawAccess = true;
-  }
-  fail(sawAccess ? "EACCES" : "ENOENT");
 }
 
 type PtyModule = typeof import("node-pty");

@@ -13,7 +13,9 @@ import {
 } from "../../../schema/src/index.ts";
 import { startProcess } from "../engine/run.ts";
 import { SpawnError, type RunOutcome, type RunningProcess } from "../engine/types.ts";
-import { decideSandbox, resolveProfileId } from "../sandbox/policy.ts";
+import { checkProgram } from "../engine/program-lookup.ts";
+import { resolveCommandPermissions } from "../permissions/index.ts";
+import { wrapCommand, type WrappedCommand } from "../sandbox/backends/index.ts";
 import type { ExecEntry, Session } from "../session.ts";
 import { decodeBase64Strict } from "../util/base64.ts";
 import { decodeOutput } from "../util/text.ts";
@@ -50,20 +52,62 @@ export async function commandExec(session: Session, params: CommandExecParams): 
   const timeoutMs = params.timeoutMs ?? null;
   if (params.disableTimeout === true && timeoutMs !== null) return fail(invalidParams(Messages.execTimeoutConflict));
   if (timeoutMs !== null && timeoutMs < 0) return fail(invalidParams(Messages.execNegativeTimeout(timeoutMs)));
-  if (typeof profile === "string") {
-    const invalid = resolveProfileId(profile);
-    if (invalid) return fail(invalidRequest(Messages.invalidPermissionProfile(invalid.detail)));
-  }
+  const cwd = resolve(config.cwd, params.cwd ?? ".");
+  const env = childEnv(params.env);
+  const permissions = resolveCommandPermissions(config.permissions, {
+    sandboxPolicy: policy,
+    permissionProfile: profile,
+    serverCwd: config.cwd,
+    commandCwd: cwd,
+    env: { TMPDIR: env.TMPDIR },
+  });
+  if (!permissions.ok) return fail(invalidRequest(permissions.error.message));
   if (size !== null && (size.rows === 0 || size.cols === 0)) return fail(invalidParams(Messages.execSizeZero));
-  const decision = decideSandbox({ sandboxPolicy: policy, permissionProfile: profile });
-  if (decision.kind === "invalidProfile") return fail(invalidRequest(Messages.invalidPermissionProfile(decision.detail)));
-  if (decision.kind === "refuse") return fail(internalError(Messages.execFailed(decision.detail)));
+  // Building the sandboxed request (upstream's step 12): an unenforceable plan is refused,
+  // never run unsandboxed.
+  const wrapped = await wrapCommand(permissions.value.plan, params.command, { cwd, pty: tty, env });
+  if (wrapped.kind === "refused") return fail(internalError(Messages.execFailed(wrapped.message)));
+  // The sandbox's host-side placeholders go once the child is gone (or never started).
+  let outcome: HandlerOutcome;
+  try {
+    outcome = await runWrapped(session, params, wrapped, cwd, env);
+  } catch (error) {
+    wrapped.cleanup();
+    throw error;
+  }
+  if (!("deferred" in outcome)) {
+    wrapped.cleanup();
+    return outcome;
+  }
+  return { deferred: outcome.deferred.finally(() => wrapped.cleanup()) };
+}
+
+async function runWrapped(
+  session: Session,
+  params: CommandExecParams,
+  wrapped: WrappedCommand,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<HandlerOutcome> {
+  const config = session.config;
+  const tty = params.tty === true;
+  const size = params.size ?? null;
+  const cap = params.outputBytesCap ?? null;
+  const timeoutMs = params.timeoutMs ?? null;
   const streamOutput = tty || params.streamStdoutStderr === true;
   const streamStdin = tty || params.streamStdin === true;
   const processId = params.processId ?? null;
   if ((streamOutput || streamStdin) && processId === null) return fail(invalidRequest(Messages.execStreamingNeedsId));
-  const cwd = resolve(config.cwd, params.cwd ?? ".");
   if (processId !== null && session.execs.has(processId)) return fail(invalidRequest(Messages.execDuplicateId(processId)));
+  if (wrapped.backend !== "none") {
+    // The sandbox launcher would report a missing program only as an exit status.
+    try {
+      checkProgram(params.command[0]!, cwd, env);
+    } catch (error) {
+      if (error instanceof SpawnError) return fail(internalError(Messages.execSpawnFailed(error.message)));
+      throw error;
+    }
+  }
 
   let markFinished!: () => void;
   const finished = new Promise<void>((resolve) => (markFinished = resolve));
@@ -78,9 +122,9 @@ export async function commandExec(session: Session, params: CommandExecParams): 
   try {
     child = await startProcess(
       {
-        argv: params.command,
+        argv: wrapped.argv,
         cwd,
-        env: childEnv(params.env),
+        env: wrapped.env ?? env,
         io: tty ? { kind: "pty", ...(size ?? config.defaultPtySize) } : { kind: "pipes", stdin: streamStdin },
       },
       {
