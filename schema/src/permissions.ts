@@ -3,7 +3,7 @@
 // accept on input (access "none", untagged profiles, `access`/`readOnlyAccess`) are
 // rewritten by legacy-input.ts before parsing, so they never leak into the contract.
 import { z } from "zod";
-import { AbsolutePath, UInt } from "./primitives.ts";
+import { AbsolutePath, NonZeroUInt, U32 } from "./primitives.ts";
 
 export const NetworkAccess = z.enum(["restricted", "enabled"]).meta({ id: "NetworkAccess" });
 
@@ -66,7 +66,7 @@ export const PermissionProfileFileSystem = z
     z.object({
       type: z.literal("restricted"),
       entries: z.array(FileSystemSandboxEntry),
-      globScanMaxDepth: UInt.min(1).nullable().optional(),
+      globScanMaxDepth: NonZeroUInt.nullable().optional(),
     }),
     z.object({ type: z.literal("unrestricted") }),
   ])
@@ -92,7 +92,7 @@ export const PermissionProfile = z
 export const PermissionProfileListParams = z
   .object({
     cursor: z.string().nullable().optional(),
-    limit: z.int().min(0).max(4_294_967_295).nullable().optional(),
+    limit: U32.nullable().optional(),
     cwd: z.string().nullable().optional(),
   })
   .meta({ id: "PermissionProfileListParams" });

@@ -1,17 +1,9 @@
 // Turns the first zod issue into the detail text upstream's deserializer (serde) would
 // print, so `Invalid request: <detail>` reads the same from either server.
 import type { z } from "zod";
+import { describeSerdeValue } from "./serde-value.ts";
 
 type Issue = z.core.$ZodIssue & { input?: unknown };
-
-function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "string") return `string ${JSON.stringify(value)}`;
-  if (typeof value === "boolean") return `boolean \`${value}\``;
-  if (typeof value === "number") return Number.isInteger(value) ? `integer \`${value}\`` : `floating point \`${value}\``;
-  if (Array.isArray(value)) return "sequence";
-  return "map";
-}
 
 const EXPECTED: Record<string, string> = {
   string: "a string",
@@ -33,31 +25,18 @@ export function expectedVariants(variants: readonly unknown[]): string {
   return `expected one of ${names.join(", ")}`;
 }
 
-function integerKind(issue: Issue): string {
-  const bounds = issue as { minimum?: number | bigint; maximum?: number | bigint; origin?: string };
-  const other = issue.code === "too_small" ? undefined : bounds.maximum;
-  if (issue.code === "too_big") {
-    if (other === 65_535) return "u16";
-    if (other === 4_294_967_295) return "u32";
-    if (other === 2_147_483_647) return "i32";
-    return "i64";
-  }
-  if (bounds.minimum === -2_147_483_648) return "i32";
-  return "usize";
-}
+/** Messages the schema already words as serde does (see rustInteger in primitives.ts). */
+const SERDE_WORDED = /^invalid (type|value): /;
 
 export function serdeDetail(issue: Issue): string {
   const last = issue.path[issue.path.length - 1];
+  if (SERDE_WORDED.test(issue.message)) return issue.message;
   switch (issue.code) {
     case "invalid_type": {
       if (issue.input === undefined) return `missing field \`${String(last)}\``;
       const expected = issue.expected === "int" && typeof issue.input === "number" ? "i64" : EXPECTED[issue.expected] ?? issue.expected;
-      return `invalid type: ${describeValue(issue.input)}, expected ${expected}`;
+      return `invalid type: ${describeSerdeValue(issue.input)}, expected ${expected}`;
     }
-    case "too_small":
-    case "too_big":
-      if (typeof issue.input === "number") return `invalid value: integer \`${issue.input}\`, expected ${integerKind(issue)}`;
-      return issue.message;
     case "invalid_value":
       return `unknown variant \`${String(issue.input)}\`, ${expectedVariants(issue.values)}`;
     case "invalid_union": {

@@ -62,6 +62,27 @@ export function describeZodError(error: z.ZodError): string {
   return issue ? serdeDetail(issue) : "invalid params";
 }
 
+/** Largest magnitudes of upstream's 64-bit integer types (u64::MAX and i64::MIN). */
+const U64_MAX_AS_DOUBLE = 2 ** 64;
+const I64_MIN = -(2 ** 63);
+
+/**
+ * Upstream's 64-bit fields accept integers beyond 2^53, which JavaScript only holds
+ * rounded. They keep meaning "very large" when clamped to the largest safe integer;
+ * values outside the 64-bit range are left alone and rejected by the schema.
+ */
+export function clampWideIntegers(value: unknown): unknown {
+  if (typeof value === "number") {
+    if (!Number.isInteger(value) || Number.isSafeInteger(value)) return value;
+    if (value > Number.MAX_SAFE_INTEGER && value <= U64_MAX_AS_DOUBLE) return Number.MAX_SAFE_INTEGER;
+    if (value < Number.MIN_SAFE_INTEGER && value >= I64_MIN) return Number.MIN_SAFE_INTEGER;
+    return value;
+  }
+  if (Array.isArray(value)) return value.map(clampWideIntegers);
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clampWideIntegers(v)]));
+  return value;
+}
+
 /** Parses `params` with zod into the canonical wire form. */
 export function parseWith<T extends z.ZodType>(schema: T, params: unknown): { ok: true; value: z.infer<T> } | { ok: false; detail: string } {
   const result = schema.safeParse(params, { reportInput: true });
@@ -81,8 +102,9 @@ export function decodeRequest(method: string, params: unknown, hasParams = param
       error: invalidRequest(Messages.invalidRequest(`unknown variant \`${method}\`, ${expectedVariants(Object.keys(clientRequests))}`)),
     };
   }
-  if (!hasParams) return { ok: false, error: invalidRequest(Messages.invalidRequest("missing field `params`")) };
-  const legacy = normalizeLegacyParams(method, params);
+  // serde reads `"params": null` like an absent member.
+  if (!hasParams || params === null) return { ok: false, error: invalidRequest(Messages.invalidRequest("missing field `params`")) };
+  const legacy = normalizeLegacyParams(method, clampWideIntegers(params));
   if (!legacy.ok) return { ok: false, error: invalidRequest(Messages.invalidRequest(legacy.detail)) };
   const parsed = parseWith(clientRequests[method].params, legacy.value);
   if (!parsed.ok) return { ok: false, error: invalidRequest(Messages.invalidRequest(parsed.detail)) };

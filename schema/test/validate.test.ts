@@ -138,3 +138,25 @@ describe("experimental gate", () => {
     expect(experimentalReason("command/exec", { command: ["x"], sandboxPolicy: { type: "readOnly" } })).toBeUndefined();
   });
 });
+
+describe("upstream deserializer details", () => {
+  it("names each integer field's own Rust type", () => {
+    expect(detail("command/exec", { command: [], outputBytesCap: 1.5 })).toBe("Invalid request: invalid type: floating point `1.5`, expected usize");
+    expect(detail("command/exec/resize", { processId: "x", size: { rows: -1, cols: 1 } })).toBe(
+      "Invalid request: invalid value: integer `-1`, expected u16",
+    );
+    expect(detail("command/exec", { command: [], timeoutMs: "5" })).toBe('Invalid request: invalid type: string "5", expected i64');
+    expect(detail("permissionProfile/list", { limit: -3 })).toBe("Invalid request: invalid value: integer `-3`, expected u32");
+    expect(detail("command/exec/resize", { processId: "x", size: { cols: 1 } })).toBe("Invalid request: missing field `rows`");
+  });
+
+  it("reads params: null as a missing params member", () => {
+    expect(detail("command/exec", null, true)).toBe("Invalid request: missing field `params`");
+  });
+
+  it("accepts 64-bit integers beyond 2^53 as very large values", () => {
+    const decoded = decodeRequest("command/exec", JSON.parse('{"command":["x"],"timeoutMs":9223372036854775807,"outputBytesCap":18446744073709551615}'));
+    expect(decoded.ok && decoded.params).toMatchObject({ timeoutMs: Number.MAX_SAFE_INTEGER, outputBytesCap: Number.MAX_SAFE_INTEGER });
+    expect(detail("command/exec", { command: ["x"], outputBytesCap: 2 ** 70 })).toMatch(/^Invalid request: invalid value: integer `.*`, expected usize$/);
+  });
+});
