@@ -1,15 +1,18 @@
 // Validation of every message, both ways, against the wire contract.
 //
-// SEAM (schema/json): today this validates with the zod method table of schema/src
-// (clientRequests / clientNotifications / serverNotifications). Once the vendored JSON
-// Schema exists in schema/json/{stable,experimental}/ (ClientRequest.json,
-// ServerNotification.json, ClientNotification.json, JSONRPCMessage.json and one file per
-// type), implement `ajvValidator(variant)` below with ajv (draft-07: `ajv` default export,
-// `strict: false`), compile `<Type>.json` per method (params type = the request's params
-// type id, result = its response type id), keep results and server notifications lenient
-// about extra members (do not add additionalProperties: false), and return it from
-// `createValidator` when the directory exists. Nothing else in the kit needs to change.
-import { existsSync } from "node:fs";
+// Two layers, and a message must pass both:
+//   - the vendored JSON Schema in schema/json/{stable,experimental}/ (ajv, draft-07):
+//     ClientRequest.json / ClientNotification.json / ServerNotification.json arms by
+//     method, <ResultType>.json for results, JSONRPCErrorError.json for errors;
+//   - the zod method table of schema/src, which adds what JSON Schema cannot say
+//     (absolute paths, legacy input rewriting, the experimental field gate).
+// When schema/json is missing (e.g. a checkout before `npm run schema:write`), only the
+// zod layer runs. Results and server notifications are validated leniently: extra
+// members are allowed (neither layer rejects unknown members).
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv, type ValidateFunction } from "ajv";
+import { z } from "zod";
 import {
   clientNotifications,
   clientRequests,
@@ -20,12 +23,11 @@ import {
   JSONRPCErrorError,
   serverNotifications,
 } from "../../schema/src/index.ts";
-import type { z } from "zod";
 
 export type SchemaVariant = "stable" | "experimental";
 
 export interface MessageValidator {
-  readonly kind: "zod" | "ajv";
+  readonly kind: "zod" | "ajv" | "ajv+zod";
   /** Problems with a request the kit is about to send (empty: valid). */
   request(method: string, params: unknown, hasParams: boolean): string[];
   /** Problems with a client notification. */
@@ -76,20 +78,105 @@ export function zodValidator(variant: SchemaVariant): MessageValidator {
   };
 }
 
-/** Where the vendored JSON Schema will live. */
+/** Where the vendored JSON Schema lives. */
 export function schemaJsonDir(repoRoot: string, variant: SchemaVariant): string {
-  return `${repoRoot}/schema/json/${variant}`;
+  return join(repoRoot, "schema", "json", variant);
 }
 
-const cache = new Map<SchemaVariant, MessageValidator>();
+type Doc = Record<string, unknown>;
 
-/** The validator for a variant. See the SEAM note at the top of this file. */
+export function ajvValidator(dir: string): MessageValidator {
+  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false });
+  const docs = new Map<string, Doc>();
+  const compiled = new Map<string, ValidateFunction | null>();
+  const doc = (file: string): Doc => {
+    let d = docs.get(file);
+    if (!d) {
+      d = JSON.parse(readFileSync(join(dir, file), "utf8")) as Doc;
+      docs.set(file, d);
+    }
+    return d;
+  };
+  const arm = (file: string, method: string): ValidateFunction | null => {
+    const key = `${file}#${method}`;
+    if (compiled.has(key)) return compiled.get(key)!;
+    const root = doc(file);
+    const arms = (root.anyOf ?? root.oneOf ?? [root]) as Doc[];
+    const hit = arms.find((a) => {
+      const m = (a.properties as Doc | undefined)?.method as Doc | undefined;
+      return m?.const === method || (Array.isArray(m?.enum) && (m.enum as unknown[]).includes(method));
+    });
+    const fn = hit ? ajv.compile({ ...hit, $schema: undefined, definitions: root.definitions ?? {} }) : null;
+    compiled.set(key, fn);
+    return fn;
+  };
+  const whole = (file: string): ValidateFunction | null => {
+    if (compiled.has(file)) return compiled.get(file)!;
+    const fn = existsSync(join(dir, file)) ? ajv.compile({ ...doc(file), $schema: undefined }) : null;
+    compiled.set(file, fn);
+    return fn;
+  };
+  const run = (fn: ValidateFunction, value: unknown): string[] =>
+    fn(value) ? [] : (fn.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || "<root>"} ${e.message ?? "is invalid"} (JSON Schema)`);
+  const typeId = (schema: z.ZodType): string | undefined => z.globalRegistry.get(schema)?.id;
+  return {
+    kind: "ajv",
+    request(method, params, hasParams) {
+      const fn = arm("ClientRequest.json", method);
+      if (!fn) return [`${method} is not a request of this schema variant (JSON Schema)`];
+      return run(fn, hasParams ? { id: 0, method, params } : { id: 0, method });
+    },
+    clientNotification(method, params) {
+      const fn = arm("ClientNotification.json", method);
+      if (!fn) return [`${method} is not a client notification of this schema variant (JSON Schema)`];
+      return run(fn, params === undefined ? { method } : { method, params });
+    },
+    result(method, result) {
+      if (!isClientRequestMethod(method)) return [];
+      const id = typeId(clientRequests[method].result);
+      const fn = id ? whole(`${id}.json`) : null;
+      return fn ? run(fn, result) : [];
+    },
+    error(error) {
+      const fn = whole("JSONRPCErrorError.json");
+      return fn ? run(fn, error) : [];
+    },
+    serverNotification(method, params) {
+      if (!isServerNotificationMethod(method)) return [];
+      const fn = arm("ServerNotification.json", method);
+      if (!fn) return [`${method} is not in the ServerNotification schema (JSON Schema)`];
+      return run(fn, params === undefined ? { method } : { method, params });
+    },
+  };
+}
+
+function both(a: MessageValidator, b: MessageValidator): MessageValidator {
+  return {
+    kind: "ajv+zod",
+    request: (m, p, h) => {
+      const first = a.request(m, p, h);
+      return first.length ? first : b.request(m, p, h);
+    },
+    clientNotification: (m, p) => [...a.clientNotification(m, p), ...b.clientNotification(m, p)].slice(0, 3),
+    result: (m, r) => [...a.result(m, r), ...b.result(m, r)].slice(0, 3),
+    error: (e) => [...a.error(e), ...b.error(e)].slice(0, 3),
+    serverNotification: (m, p) => [...a.serverNotification(m, p), ...b.serverNotification(m, p)].slice(0, 3),
+  };
+}
+
+const cache = new Map<string, MessageValidator>();
+
+/**
+ * The validator for a variant: JSON Schema (schema/json under `repoRoot`) plus the zod
+ * contract, or only zod when schema/json is not there.
+ */
 export function createValidator(variant: SchemaVariant, repoRoot?: string): MessageValidator {
-  const hit = cache.get(variant);
+  const dir = repoRoot === undefined ? undefined : schemaJsonDir(repoRoot, variant);
+  const key = `${variant}:${dir ?? ""}`;
+  const hit = cache.get(key);
   if (hit) return hit;
-  // When schema/json exists, switch to ajv here (see SEAM); until then use zod.
-  void (repoRoot !== undefined && existsSync(schemaJsonDir(repoRoot, variant)));
-  const v = zodValidator(variant);
-  cache.set(variant, v);
+  const zv = zodValidator(variant);
+  const v = dir !== undefined && existsSync(join(dir, "ClientRequest.json")) ? both(ajvValidator(dir), zv) : zv;
+  cache.set(key, v);
   return v;
 }

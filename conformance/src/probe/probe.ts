@@ -5,7 +5,7 @@
 //
 // Usage: probe <action> [args...] [<action> [args...]]...
 // Actions run in order; an unknown action exits with code 64.
-//   out <text>              write <text> to stdout (escapes: \n \r \t \\ \xHH)
+//   out <text>              write <text> to stdout (escapes: \n \r \t \\, and \xHH for a raw byte)
 //   err <text>              write <text> to stderr
 //   outn <n> [pattern]      write exactly n bytes to stdout, repeating [pattern] (default "0123456789")
 //   errn <n> [pattern]      same on stderr
@@ -24,7 +24,7 @@
 //   size                    print "<rows> <cols>\n" of the controlling terminal (stdout), or "no-tty\n"
 //   wait-size <rows> <cols> [ms]  wait until the terminal reports that size (default 5000 ms), then print it
 //   ignore-term             ignore SIGTERM (and SIGINT, SIGHUP) from now on
-//   grandchild <ms>         start a detached grandchild probe that keeps stdout/stderr open for <ms>
+//   grandchild <ms>         start a grandchild probe (same process group) that keeps stdout/stderr open for <ms>
 //   write <path> <text>     write <text> to a file (relative to cwd)
 //   cat <path>              print a file's contents
 //   wait-file <path> [ms]   wait until <path> exists (default 10000 ms; exit 65 on timeout)
@@ -48,6 +48,18 @@ function unescape(text: string): string {
     if (c === "\\") return "\\";
     return String.fromCharCode(parseInt(c.slice(1), 16));
   });
+}
+
+/** Like unescape, but \xHH gives the raw byte (so probes can write non-UTF-8 output). */
+function unescapeBytes(text: string): Buffer {
+  const parts: Buffer[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/\\x([0-9a-fA-F]{2})/g)) {
+    parts.push(Buffer.from(unescape(text.slice(last, m.index)), "utf8"), Buffer.from([parseInt(m[1]!, 16)]));
+    last = m.index + m[0].length;
+  }
+  parts.push(Buffer.from(unescape(text.slice(last)), "utf8"));
+  return Buffer.concat(parts);
 }
 
 function write(stream: NodeJS.WriteStream, data: string | Uint8Array): Promise<void> {
@@ -132,10 +144,10 @@ async function main(args: string[]): Promise<void> {
     const action = next();
     switch (action) {
       case "out":
-        await write(process.stdout, unescape(next()));
+        await write(process.stdout, unescapeBytes(next()));
         break;
       case "err":
-        await write(process.stderr, unescape(next()));
+        await write(process.stderr, unescapeBytes(next()));
         break;
       case "outn": {
         const n = num();
@@ -222,8 +234,8 @@ async function main(args: string[]): Promise<void> {
         break;
       case "grandchild": {
         const ms = num();
+        // Same process group (not detached): a group kill must take it down too.
         const child = spawn(process.execPath, [...selfArgs(), "sleep", String(ms)], {
-          detached: true,
           stdio: ["ignore", "inherit", "inherit"],
         });
         child.unref();

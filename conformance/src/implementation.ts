@@ -1,0 +1,166 @@
+// Implementation descriptors (fixtures/implementations/<name>.jsonc): how to start a
+// server, its environment, the optional features it claims and its baseline.
+//
+// Strings may reference ${env:NAME}, ${env:NAME:-default}, ${home}, ${node} (this
+// runtime's executable) and ${descriptorDir} (the directory of the descriptor file);
+// defaults may themselves contain references.
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, resolve } from "node:path";
+import process from "node:process";
+import { z } from "zod";
+import { parseJsonc } from "../../schema/src/jsonc.ts";
+import { BaselineEntry } from "./baseline.ts";
+import { FEATURE_TAGS } from "./fixture/format.ts";
+
+export const ImplementationDescriptor = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    command: z.array(z.string()).min(1).meta({ description: "argv of the server (stdio JSONL)." }),
+    env: z.record(z.string(), z.string()).optional().meta({ description: "Added to the scrubbed environment." }),
+    features: z.array(z.string()).default([]).meta({
+      description: `Optional features the server claims (${FEATURE_TAGS.join(", ")}).`,
+    }),
+    timeoutMultiplier: z.number().positive().optional(),
+    baseline: z
+      .union([z.string(), z.array(BaselineEntry)])
+      .optional()
+      .meta({ description: "Expected failures: a path to a baseline file (relative to the descriptor) or inline entries." }),
+    setupHint: z.string().optional().meta({ description: "Shown when the server cannot be started." }),
+  })
+  .strict()
+  .meta({ title: "app-server-conformance implementation descriptor" });
+
+export type ImplementationDescriptor = z.infer<typeof ImplementationDescriptor>;
+
+/** The JSON Schema of descriptors (fixtures/implementation.schema.json). */
+export function implementationJsonSchema(): unknown {
+  const schema = z.toJSONSchema(ImplementationDescriptor, { target: "draft-7", io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return { $comment: "Generated from conformance/src/implementation.ts by `app-server-conformance schema`; do not edit.", ...schema };
+}
+
+export interface Implementation {
+  name: string;
+  file: string | undefined;
+  argv: string[];
+  env: Record<string, string>;
+  features: string[];
+  timeoutMultiplier: number;
+  baselineFile: string | undefined;
+  baseline: BaselineEntry[];
+  setupHint: string | undefined;
+}
+
+export function expandDescriptorString(text: string, ctx: { descriptorDir: string; env: NodeJS.ProcessEnv }): string {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const start = text.indexOf("${", i);
+    if (start < 0) {
+      out += text.slice(i);
+      break;
+    }
+    out += text.slice(i, start);
+    // find the matching close brace (defaults may nest ${...})
+    let depth = 0;
+    let j = start;
+    for (; j < text.length; j++) {
+      if (text.startsWith("${", j)) {
+        depth++;
+        j++;
+      } else if (text[j] === "}") {
+        depth--;
+        if (depth === 0) break;
+      }
+    }
+    if (j >= text.length) throw new Error(`unterminated \${ in ${JSON.stringify(text)}`);
+    const body = text.slice(start + 2, j);
+    out += resolveRef(body, ctx);
+    i = j + 1;
+  }
+  return out;
+}
+
+function resolveRef(body: string, ctx: { descriptorDir: string; env: NodeJS.ProcessEnv }): string {
+  if (body === "home") return homedir();
+  if (body === "node") return process.execPath;
+  if (body === "descriptorDir") return ctx.descriptorDir;
+  if (body.startsWith("env:")) {
+    const rest = body.slice(4);
+    const sepAt = rest.indexOf(":-");
+    const name = sepAt >= 0 ? rest.slice(0, sepAt) : rest;
+    const value = ctx.env[name];
+    if (value !== undefined && value !== "") return value;
+    if (sepAt >= 0) return expandDescriptorString(rest.slice(sepAt + 2), ctx);
+    throw new Error(`environment variable ${name} is not set`);
+  }
+  throw new Error(`unknown reference \${${body}}`);
+}
+
+export function loadBaselineFile(file: string): BaselineEntry[] {
+  const raw = parseJsonc(readFileSync(file, "utf8"), file);
+  const list = Array.isArray(raw) ? raw : (raw as { entries?: unknown })?.entries;
+  const parsed = z.array(BaselineEntry).safeParse(list);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${file}: ${issue.path.join(".")}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export function loadImplementation(file: string, env: NodeJS.ProcessEnv = process.env): Implementation {
+  const abs = resolve(file);
+  const raw = parseJsonc(readFileSync(abs, "utf8"), file);
+  const parsed = ImplementationDescriptor.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${file}: ${issue.path.join(".") || "<root>"}: ${issue.message}`);
+  }
+  const d = parsed.data;
+  const ctx = { descriptorDir: dirname(abs), env };
+  const x = (s: string) => expandDescriptorString(s, ctx);
+  let baselineFile: string | undefined;
+  let baseline: BaselineEntry[] = [];
+  if (typeof d.baseline === "string") {
+    baselineFile = resolve(dirname(abs), x(d.baseline));
+    baseline = existsSync(baselineFile) ? loadBaselineFile(baselineFile) : [];
+  } else if (Array.isArray(d.baseline)) {
+    baseline = d.baseline;
+  }
+  return {
+    name: d.name,
+    file: abs,
+    argv: d.command.map(x),
+    env: Object.fromEntries(Object.entries(d.env ?? {}).map(([k, v]) => [k, x(v)])),
+    features: d.features,
+    timeoutMultiplier: d.timeoutMultiplier ?? 1,
+    baselineFile,
+    baseline,
+    setupHint: d.setupHint,
+  };
+}
+
+/** An ad-hoc implementation from `--server "<command line>"`. */
+export function adHocImplementation(argv: string[], features: string[]): Implementation {
+  // The server runs in a temporary workspace, so make paths relative to the invoking
+  // directory absolute: the program when it contains a slash, and any argument that
+  // names an existing file.
+  const fixed = argv.map((arg, i) => {
+    if (isAbsolute(arg)) return arg;
+    if (i === 0 && !arg.includes("/")) return arg;
+    return existsSync(arg) ? resolve(arg) : arg;
+  });
+  return {
+    name: fixed.join(" "),
+    file: undefined,
+    argv: fixed,
+    env: {},
+    features,
+    timeoutMultiplier: 1,
+    baselineFile: undefined,
+    baseline: [],
+    setupHint: undefined,
+  };
+}

@@ -1,0 +1,43 @@
+// Where the probe program is and how to run it: the argv prefix `${probe}` expands to.
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { splitCommandLine } from "./server-process.ts";
+
+export const PROBE_OVERRIDE_VAR = "APP_SERVER_CONFORMANCE_PROBE";
+
+interface DenoLike {
+  execPath(): string;
+}
+
+function deno(): DenoLike | undefined {
+  return (globalThis as { Deno?: DenoLike }).Deno;
+}
+
+/** The repository (package) root: the directory that holds conformance/ (and dist/). */
+export function packageRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // source: <root>/conformance/src; built: <root>/dist/conformance/src
+  const up = resolve(here, "..", "..");
+  return existsSync(join(up, "package.json")) ? up : resolve(up, "..");
+}
+
+export function probeArgv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const override = env[PROBE_OVERRIDE_VAR];
+  if (override) return splitCommandLine(override);
+  const here = fileURLToPath(import.meta.url);
+  const dir = dirname(here);
+  const d = deno();
+  if (here.endsWith(".js")) {
+    const js = join(dir, "probe", "probe.js");
+    return d ? [d.execPath(), "run", "-A", js] : [process.execPath, js];
+  }
+  if (d) return [d.execPath(), "run", "-A", join(dir, "probe", "probe.ts")];
+  // Running from TypeScript sources under Node (e.g. vitest): use the built probe.
+  const built = join(packageRoot(), "dist", "conformance", "src", "probe", "probe.js");
+  if (!existsSync(built)) {
+    throw new Error(`the probe is not built (${built} is missing): run \`npm run build\` first`);
+  }
+  return [process.execPath, built];
+}

@@ -1,0 +1,16 @@
+// JSON report: the whole suite report; transcripts only for fixtures that did not pass.
+import type { SuiteReport } from "../suite.ts";
+
+export function renderJson(r: SuiteReport): string {
+  const fixtures = r.fixtures.map((f) => ({
+    ...f,
+    runs: f.runs.map((run) => ({
+      status: run.status,
+      durationMs: run.durationMs,
+      stepsRun: run.stepsRun,
+      failures: run.failures,
+      ...(f.outcome === "pass" || f.outcome === "skip" ? {} : { transcript: run.transcript }),
+    })),
+  }));
+  return `${JSON.stringify({ ...r, fixtures }, null, 2)}\n`;
+}

@@ -1,0 +1,38 @@
+// Markdown summary (e.g. for a CI step summary).
+import type { SuiteReport } from "../suite.ts";
+import { summaryLine } from "./common.ts";
+
+const ICON: Record<string, string> = {
+  pass: "✅", fail: "❌", warn: "⚠️", xfail: "➖", stale: "🧹", flaky: "🎲", skip: "⏭️", error: "💥",
+};
+
+function cell(s: string): string {
+  return s.replace(/\|/g, "\\|").replace(/\n/g, " ").slice(0, 300);
+}
+
+export function renderMarkdown(r: SuiteReport): string {
+  const out = [
+    `# Conformance: ${r.implementation}`,
+    "",
+    `**${r.ok ? "PASS" : "FAIL"}** — ${summaryLine(r)}`,
+    "",
+    ...(r.server?.userAgent ? [`Server: \`${r.server.userAgent}\` (${r.server.platformOs ?? "?"}).`, ""] : []),
+    `Kit ${r.kit.version}, started ${r.startedAt}, jobs ${r.options.jobs}, repeat ${r.options.repeat}, timeout multiplier ${r.options.timeoutMultiplier}.`,
+    "",
+  ];
+  const notable = r.fixtures.filter((f) => f.outcome !== "pass" && f.outcome !== "skip");
+  if (notable.length) {
+    out.push("| | Fixture | Obligation | Detail |", "|---|---|---|---|");
+    for (const f of notable) out.push(`| ${ICON[f.outcome]} ${f.outcome} | \`${f.id}\` | ${f.obligation} | ${cell(f.detail)} |`);
+    out.push("");
+  }
+  if (r.unknownBaselineEntries.length) {
+    out.push("Baseline entries for unknown fixtures:", "");
+    for (const e of r.unknownBaselineEntries) out.push(`- \`${e.fixture}\` (${e.reason})`);
+    out.push("");
+  }
+  out.push(`<details><summary>All ${r.fixtures.length} fixtures</summary>`, "", "| | Fixture | ms |", "|---|---|---|");
+  for (const f of r.fixtures) out.push(`| ${ICON[f.outcome]} | \`${f.id}\` | ${f.durationMs} |`);
+  out.push("", "</details>", "");
+  return out.join("\n");
+}

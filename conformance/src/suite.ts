@@ -1,0 +1,212 @@
+// Runs a selection of fixtures against one implementation: selection (filters, tags,
+// claimed features), parallel jobs, repeats (flakiness), and judging against the baseline.
+import { availableParallelism } from "node:os";
+import picomatch from "picomatch";
+import { judge, type BaselineEntry, type Verdict } from "./baseline.ts";
+import { requiredFeatures, type Fixture } from "./fixture/format.ts";
+import type { LoadedFixture } from "./fixture/load.ts";
+import type { Implementation } from "./implementation.ts";
+import { runFixture, type FixtureResult } from "./run-fixture.ts";
+
+export type Outcome = "pass" | "fail" | "warn" | "xfail" | "stale" | "flaky" | "skip" | "error";
+
+export const FATAL: ReadonlySet<Outcome> = new Set(["fail", "stale", "flaky", "error"]);
+
+export interface FixtureReport {
+  id: string;
+  file: string;
+  title: string;
+  obligation: Fixture["obligation"];
+  tags: string[];
+  spec: string[];
+  outcome: Outcome;
+  /** Why: the first failure, the skip reason, the baseline reason. */
+  detail: string;
+  verdict: Verdict | undefined;
+  runs: FixtureResult[];
+  durationMs: number;
+}
+
+export interface SuiteReport {
+  implementation: string;
+  /** From the first initialize result: lets reports be compared across server versions. */
+  server: { userAgent?: string; platformFamily?: string; platformOs?: string } | undefined;
+  kit: { name: string; version: string };
+  startedAt: string;
+  durationMs: number;
+  options: { jobs: number; repeat: number; timeoutMultiplier: number; filter: string[]; tags: string[]; strict: boolean };
+  fixtures: FixtureReport[];
+  /** Baseline entries naming fixtures that are not in the corpus. */
+  unknownBaselineEntries: BaselineEntry[];
+  counts: Record<Outcome, number>;
+  ok: boolean;
+}
+
+export interface Selection {
+  selected: LoadedFixture[];
+  skipped: { loaded: LoadedFixture; reason: string }[];
+  partial: boolean;
+}
+
+export function selectFixtures(
+  all: LoadedFixture[],
+  opts: { filter: string[]; tags: string[]; features: readonly string[] },
+): Selection {
+  const globs = opts.filter.map((g) => picomatch(g));
+  const selected: LoadedFixture[] = [];
+  const skipped: Selection["skipped"] = [];
+  for (const lf of all) {
+    const f = lf.fixture;
+    if (globs.length && !globs.some((g) => g(f.id))) continue;
+    if (opts.tags.length && !opts.tags.some((t) => f.tags.includes(t))) continue;
+    const missing = requiredFeatures(f).filter((t) => !opts.features.includes(t));
+    if (missing.length) {
+      skipped.push({ loaded: lf, reason: `not applicable: the implementation does not claim ${missing.join(", ")}` });
+      continue;
+    }
+    selected.push(lf);
+  }
+  return { selected, skipped, partial: opts.filter.length > 0 || opts.tags.length > 0 };
+}
+
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export interface SuiteEvents {
+  onStart?(total: number): void;
+  onFixtureDone?(report: FixtureReport, done: number, total: number): void;
+}
+
+export interface SuiteOptions {
+  jobs: number;
+  repeat: number;
+  timeoutMultiplier: number;
+  strict: boolean;
+  filter: string[];
+  tags: string[];
+  probe: string[];
+  keepWorkspace?: boolean;
+}
+
+function outcomeOf(lf: LoadedFixture, runs: FixtureResult[], baseline: readonly BaselineEntry[], strict: boolean): Pick<FixtureReport, "outcome" | "detail" | "verdict"> {
+  const statuses = new Set(runs.map((r) => r.status === "pass"));
+  const worst = runs.find((r) => r.status !== "pass") ?? runs[0]!;
+  if (statuses.size > 1) {
+    const fails = runs.filter((r) => r.status !== "pass").length;
+    return { outcome: "flaky", detail: `failed ${fails} of ${runs.length} runs: ${firstFailure(worst)}`, verdict: undefined };
+  }
+  if (worst.status === "error") return { outcome: "error", detail: firstFailure(worst), verdict: undefined };
+  const verdict = judge(worst, baseline);
+  switch (verdict.kind) {
+    case "pass":
+      return { outcome: "pass", detail: "", verdict };
+    case "xfail":
+      return { outcome: "xfail", detail: `expected failure: ${verdict.entry.reason}`, verdict };
+    case "stale":
+      return { outcome: "stale", detail: `listed in the baseline (${verdict.entry.reason}) but passes now: remove the entry`, verdict };
+    case "mismatch":
+      return { outcome: "fail", detail: `fails differently than the baseline says: ${verdict.detail}`, verdict };
+    case "fail": {
+      const soft = lf.fixture.obligation !== "required" && !strict;
+      return { outcome: soft ? "warn" : "fail", detail: firstFailure(worst), verdict };
+    }
+  }
+}
+
+function firstFailure(r: FixtureResult): string {
+  const f = r.failures[0];
+  return f ? `[${f.step}] ${f.message}` : "";
+}
+
+export async function runSuite(
+  impl: Implementation,
+  selection: Selection,
+  opts: SuiteOptions,
+  events: SuiteEvents = {},
+): Promise<SuiteReport> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const mult = opts.timeoutMultiplier * impl.timeoutMultiplier;
+  const queue = [...selection.selected];
+  const total = queue.length;
+  const reports = new Map<string, FixtureReport>();
+  let done = 0;
+  events.onStart?.(total);
+  const worker = async () => {
+    for (;;) {
+      const lf = queue.shift();
+      if (!lf) return;
+      const runs: FixtureResult[] = [];
+      for (let i = 0; i < Math.max(1, opts.repeat); i++) {
+        runs.push(
+          await runFixture(lf.fixture, {
+            server: { argv: impl.argv, env: impl.env },
+            probe: opts.probe,
+            timeoutMultiplier: mult,
+            keepWorkspace: opts.keepWorkspace,
+          }),
+        );
+      }
+      const f = lf.fixture;
+      const report: FixtureReport = {
+        id: f.id,
+        file: lf.file,
+        title: f.title,
+        obligation: f.obligation,
+        tags: f.tags,
+        spec: typeof f.spec === "string" ? [f.spec] : f.spec,
+        ...outcomeOf(lf, runs, impl.baseline, opts.strict),
+        runs,
+        durationMs: runs.reduce((a, r) => a + r.durationMs, 0),
+      };
+      reports.set(f.id, report);
+      done++;
+      events.onFixtureDone?.(report, done, total);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, total || 1)) }, worker));
+  for (const { loaded, reason } of selection.skipped) {
+    const f = loaded.fixture;
+    reports.set(f.id, {
+      id: f.id,
+      file: loaded.file,
+      title: f.title,
+      obligation: f.obligation,
+      tags: f.tags,
+      spec: typeof f.spec === "string" ? [f.spec] : f.spec,
+      outcome: "skip",
+      detail: reason,
+      verdict: undefined,
+      runs: [],
+      durationMs: 0,
+    });
+  }
+  const order = [...selection.selected, ...selection.skipped.map((s) => s.loaded)].map((l) => l.fixture.id).sort();
+  const fixtures = order.map((id) => reports.get(id)!);
+  const known = new Set(fixtures.map((f) => f.id));
+  const unknownBaselineEntries = selection.partial ? [] : impl.baseline.filter((e) => !known.has(e.fixture));
+  const counts = { pass: 0, fail: 0, warn: 0, xfail: 0, stale: 0, flaky: 0, skip: 0, error: 0 } as Record<Outcome, number>;
+  for (const f of fixtures) counts[f.outcome]++;
+  const ok = fixtures.every((f) => !FATAL.has(f.outcome)) && unknownBaselineEntries.length === 0;
+  const server = fixtures.flatMap((f) => f.runs).find((r) => r.serverInfo?.userAgent)?.serverInfo;
+  return {
+    implementation: impl.name,
+    server,
+    kit: { name: "app-server-conformance", version: "0.1.0" },
+    startedAt,
+    durationMs: Date.now() - started,
+    options: {
+      jobs: opts.jobs,
+      repeat: opts.repeat,
+      timeoutMultiplier: mult,
+      filter: opts.filter,
+      tags: opts.tags,
+      strict: opts.strict,
+    },
+    fixtures,
+    unknownBaselineEntries,
+    counts,
+    ok,
+  };
+}

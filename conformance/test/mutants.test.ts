@@ -1,0 +1,62 @@
+// Testing the tests: fixtures run through a proxy that breaks a real server's output in one
+// way each; the corpus must notice every mutant. The real server is the built reference
+// server (or APP_SERVER_CONFORMANCE_MUTANT_TARGET, a command line, e.g. the Codex oracle).
+// It is started as a program; the kit never imports it. A case whose fixture does not pass
+// unmutated is skipped (the mutant proves nothing then).
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parseFixture } from "../src/fixture/load.ts";
+import { packageRoot } from "../src/probe-path.ts";
+import { runFixture } from "../src/run-fixture.ts";
+import { splitCommandLine } from "../src/server-process.ts";
+import { PROBE, probeBuilt } from "./support/helpers.ts";
+
+const PROXY = fileURLToPath(new URL("./support/mutating-proxy.mjs", import.meta.url));
+const REFERENCE = join(packageRoot(), "dist", "reference-server", "src", "main.js");
+const override = process.env.APP_SERVER_CONFORMANCE_MUTANT_TARGET;
+const target = override ? splitCommandLine(override) : existsSync(REFERENCE) ? [process.execPath, REFERENCE] : undefined;
+
+function load(id: string) {
+  const area = id.split(".")[0]!;
+  const file = join(packageRoot(), "fixtures", area, `${id}.jsonc`);
+  const r = parseFixture(readFileSync(file, "utf8"), file);
+  if (!r.ok) throw new Error(r.message);
+  return r.fixture;
+}
+
+async function run(id: string, mutation: string, timeoutMultiplier = 1) {
+  return runFixture(load(id), {
+    server: { argv: [process.execPath, PROXY], env: { PROXY_TARGET: JSON.stringify(target), MUTATION: mutation, ...(override ? { CODEX_HOME: process.env.CODEX_HOME ?? "" } : {}) } },
+    probe: PROBE,
+    timeoutMultiplier,
+  });
+}
+
+const CASES: [mutation: string, fixture: string, expected: RegExp][] = [
+  ["drop-cap-reached", "exec.stream.cap-reached", /capReached/],
+  ["drop-cap-reached", "process.cap.buffered", /stdoutCapReached/],
+  ["late-deltas", "exec.stream.pipe-basic", /after the response|expected "streamed-out"/],
+  ["string-ids", "exec.buffered.stdout-stderr", /ids must keep their JSON type|unknown request id/],
+  ["add-jsonrpc", "exec.buffered.stdout-stderr", /jsonrpc/],
+  ["error-code-32600", "errors.exec-size-requires-tty", /expected -32602, got -32600/],
+  ["drop-exited", "process.spawn.buffered", /process\/exited/],
+  ["timeout-exit-1", "exec.timeout.exit-124", /expected 124, got 1/],
+  ["timeout-exit-1", "process.timeout.value", /exitCode: expected 124/],
+  ["extra-response", "handshake.initialize-result", /second response/],
+  ["truncate-stdout", "exec.buffered.exit-code", /stdout/],
+];
+
+describe.skipIf(!target || !probeBuilt)("mutants are caught", () => {
+  for (const [mutation, id, expected] of CASES) {
+    it(`${mutation} fails ${id}`, async (ctx) => {
+      const clean = await run(id, "none");
+      if (clean.status !== "pass") ctx.skip();
+      const mutant = await run(id, mutation, 0.5);
+      expect(mutant.status).toBe("fail");
+      expect(mutant.failures.map((f) => f.message).join("\n")).toMatch(expected);
+    });
+  }
+});
