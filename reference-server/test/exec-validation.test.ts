@@ -224,12 +224,14 @@ describe("permission shapes", () => {
 });
 
 describe("other methods", () => {
-  it("process/* is gated and then answered as not implemented", async () => {
-    await withServer(async (s) => {
-      const reply = await s.request("process/spawn", { command: ["true"], processHandle: "h", cwd: "/tmp" });
-      expect(reply.error?.code).toBe(-32603);
-      expect(reply.error?.message).toBe("process/spawn is not implemented by this reference server yet");
-    });
+  it("process/* is gated behind experimentalApi (the API itself: process-*.test.ts)", async () => {
+    await withServer(
+      async (s) => {
+        const reply = await s.request("process/spawn", { command: ["true"], processHandle: "h", cwd: "/tmp" });
+        expect(reply.error).toEqual({ code: -32600, message: "process/spawn requires experimentalApi capability" });
+      },
+      { capabilities: {} },
+    );
   });
 });
 

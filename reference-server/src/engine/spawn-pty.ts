@@ -88,8 +88,9 @@ export async function launchPty(spec: LaunchSpec, rows: number, cols: number): P
     outputs: [["stdout", output]],
     stdin: {
       write: (bytes) => writeBytes(bytes),
-      // A terminal has no separate stdin to close; send the EOF character instead.
-      close: () => void writeBytes("\x04"),
+      // A terminal has no separate stdin to close. Like Codex (portable-pty's writer drop),
+      // send a newline and then the EOF character: EOF only ends a read at a line start.
+      close: () => void writeBytes("\n\x04"),
     },
     exited,
     resize(r, c) {
