@@ -6,7 +6,7 @@ import { DEFAULTS, SERVER_VERSION, defaultConfig } from "./config.ts";
 import { ConfigError, loadSandboxConfig } from "./permissions/index.ts";
 import { probeLinuxSandbox } from "./sandbox/backends/index.ts";
 import { isLogLevel, setLogLevel } from "./log.ts";
-import { serveStdio } from "./server.ts";
+import { addTransportOptions, startTransport, type TransportCliOptions } from "./transport/cli.ts";
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
@@ -32,6 +32,7 @@ const program = new Command()
     "\nEnvironment:\n  CODEX_HOME              default for --codex-home\n  CODEX_EXEC_SERVER_URL   'none' disables local execution (command/exec answers -32603)\n",
   );
 
+addTransportOptions(program);
 program.parse(process.argv);
 const opts = program.opts<{
   config?: string;
@@ -68,4 +69,4 @@ if (program.getOptionValueSource("defaultOutputBytesCap") === "cli") config.defa
 // Probe the sandbox once up front so the first sandboxed command does not pay for it.
 if (process.platform === "linux") probeLinuxSandbox().catch(() => undefined);
 config.drainTimeoutMs = opts.drainTimeoutMs;
-serveStdio(config);
+startTransport(config, program.opts<TransportCliOptions>(), (message) => program.error(message));

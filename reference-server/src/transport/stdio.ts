@@ -1,6 +1,8 @@
 // Bytes <-> lines on stdio. Input: one JSON message per `\n`-terminated line. Output:
-// compact JSON per line, written in call order; `send` resolves once the transport can
-// take more (so producers that await it get backpressure instead of unbounded buffers).
+// compact JSON per line, written in call order. `LineSink.send` (what a Session writes
+// to) resolves once the transport can take more, so producers that await it get
+// backpressure instead of unbounded buffers; `OutboundPort` is the transport-side view
+// that transport/connection.ts turns into a LineSink (stdio here, WebSocket in ws.ts).
 import type { Readable, Writable } from "node:stream";
 
 export interface LineSink {
@@ -11,7 +13,7 @@ export interface LineSink {
 }
 
 /** Splits a byte stream into lines (without the terminator), decoding each as UTF-8. */
-export function readLines(input: Readable, onLine: (line: string) => void, onEnd: () => void): void {
+export function readLines(input: Readable, onLine: (line: string) => void, onEnd: () => void): { pause(): void; resume(): void } {
   let pending: Buffer[] = [];
   let ended = false;
   const finish = () => {
@@ -38,41 +40,9 @@ export function readLines(input: Readable, onLine: (line: string) => void, onEnd
   input.on("end", finish);
   input.on("close", finish);
   input.on("error", finish);
-}
-
-/** A sink over a Node Writable: waits for 'drain' when write() returns false. */
-export function writableSink(out: Writable, onBroken: () => void): LineSink {
-  let waiting: Promise<void> | undefined;
-  let broken = false;
-  out.on("error", () => {
-    if (!broken) {
-      broken = true;
-      onBroken();
-    }
-  });
-  const drained = () =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        out.off("drain", done);
-        out.off("close", done);
-        waiting = undefined;
-        resolve();
-      };
-      out.on("drain", done);
-      out.on("close", done);
-    });
   return {
-    send(line) {
-      if (broken) return Promise.resolve();
-      const ok = out.write(line + "\n");
-      if (ok) return waiting ?? Promise.resolve();
-      waiting ??= drained();
-      return waiting;
-    },
-    flush() {
-      if (broken || out.writableLength === 0) return Promise.resolve();
-      return new Promise((resolve) => out.write("", () => resolve()));
-    },
+    pause: () => input.pause(),
+    resume: () => input.resume(),
   };
 }
 
@@ -81,41 +51,106 @@ interface DenoStdout {
 }
 
 /**
- * Under Deno `process.stdout.write` blocks the whole event loop on a full pipe, so use
- * the web stream of `Deno.stdout`, whose writes are asynchronous.
+ * The outbound side of one connection as the connection layer sees it: writes never
+ * block; `writable` turns false above the transport's high-water mark and
+ * `whenWritable` resolves once it is below again (or the connection is gone).
  */
-export function denoSink(stdout: DenoStdout, onBroken: () => void): LineSink {
+export interface OutboundPort {
+  /** Queues one message (compact JSON, no terminator) for the peer. */
+  write(line: string): void;
+  readonly writable: boolean;
+  whenWritable(): Promise<void>;
+  /** Bytes accepted but not yet handed to the OS (the memory a slow reader costs). */
+  readonly bufferedBytes: number;
+  /** Resolves when everything written so far has been handed to the OS. */
+  flush(): Promise<void>;
+}
+
+/** Node stdout as a port: write() buffers, 'drain' ends the blocked state (as writableSink). */
+export function writablePort(out: Writable, onBroken: () => void): OutboundPort {
+  let broken = false;
+  let waiters: Array<() => void> = [];
+  const wake = () => {
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
+  };
+  out.on("error", () => {
+    if (!broken) {
+      broken = true;
+      wake();
+      onBroken();
+    }
+  });
+  out.on("drain", wake);
+  out.on("close", wake);
+  // A closed stream never drains: do not leave producers waiting on it.
+  const blocked = () => !broken && !out.destroyed && out.writableNeedDrain;
+  return {
+    write(line) {
+      if (!broken) out.write(line + "\n");
+    },
+    get writable() {
+      return !blocked();
+    },
+    whenWritable() {
+      if (!blocked()) return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    get bufferedBytes() {
+      return broken ? 0 : out.writableLength;
+    },
+    flush() {
+      if (broken || out.writableLength === 0) return Promise.resolve();
+      return new Promise((resolve) => out.write("", () => resolve()));
+    },
+  };
+}
+
+/**
+ * Deno stdout as a port. Under Deno `process.stdout.write` blocks the whole event loop on
+ * a full pipe, so use the web stream of `Deno.stdout`, whose writes are asynchronous.
+ */
+export function denoPort(stdout: DenoStdout, onBroken: () => void): OutboundPort {
   const writer = stdout.writable.getWriter();
   const encoder = new TextEncoder();
   const HIGH_WATER = 1 << 20;
   let inFlight = 0;
   let last: Promise<void> = Promise.resolve();
   let broken = false;
-  let readyWaiters: Array<() => void> = [];
+  let waiters: Array<() => void> = [];
+  const wake = () => {
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
+  };
   return {
-    send(line) {
-      if (broken) return Promise.resolve();
+    write(line) {
+      if (broken) return;
       const bytes = encoder.encode(line + "\n");
       inFlight += bytes.length;
       last = writer.write(bytes).then(
         () => {
           inFlight -= bytes.length;
-          if (inFlight < HIGH_WATER) {
-            const w = readyWaiters;
-            readyWaiters = [];
-            for (const f of w) f();
-          }
+          if (inFlight < HIGH_WATER) wake();
         },
         () => {
           broken = true;
-          const w = readyWaiters;
-          readyWaiters = [];
-          for (const f of w) f();
+          inFlight = 0;
+          wake();
           onBroken();
         },
       );
-      if (inFlight < HIGH_WATER) return Promise.resolve();
-      return new Promise((resolve) => readyWaiters.push(resolve));
+    },
+    get writable() {
+      return broken || inFlight < HIGH_WATER;
+    },
+    whenWritable() {
+      if (broken || inFlight < HIGH_WATER) return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    get bufferedBytes() {
+      return inFlight;
     },
     flush() {
       return last;
