@@ -1,7 +1,7 @@
 // Wires the transports: one stdio connection (lines in -> dispatcher, session -> lines out;
 // shuts down on stdin EOF, a broken stdout, SIGTERM or SIGINT), or a WebSocket listener
 // (TCP or Unix socket) with one Connection per client. Every child's group is killed first.
-import { readLines, writablePort, denoPort, type OutboundPort } from "./transport/stdio.ts";
+import { denoPort, nonBlockingStdout, readLines, writablePort, type OutboundPort } from "./transport/stdio.ts";
 import { Connection, DEFAULT_LIMITS, type ConnectionLimits } from "./transport/connection.ts";
 import { startListener, type Listener, type ListenerOptions } from "./transport/ws.ts";
 import type { ServerConfig } from "./config.ts";
@@ -37,7 +37,7 @@ export function serveStdio(config: ServerConfig, limits: ConnectionLimits = DEFA
   const deno = (globalThis as { Deno?: { stdout: { writable: WritableStream<Uint8Array> } } }).Deno;
   const port: OutboundPort = deno
     ? denoPort(deno.stdout, () => shutdown("stdout closed"))
-    : writablePort(process.stdout, () => shutdown("stdout closed"));
+    : writablePort(nonBlockingStdout(), () => shutdown("stdout closed"));
   let input: { pause(): void; resume(): void } | undefined;
   connection = new Connection("stdio", port, config, limits, {
     slowReader: "pause-input",

@@ -154,8 +154,8 @@ describe("tty", () => {
     await withServer(async (s) => {
       const run = s.start("command/exec", exec(["cat"], { processId: "c", tty: true }));
       await s.request("command/exec/write", { processId: "c", deltaBase64: b64("hi\n"), closeStdin: true });
-      // cat ends on the EOF instead of running into the timeout (124).
-      expect((await run.reply).result.exitCode, JSON.stringify(s.streamed("c", "stdout").toString())).not.toBe(124);
+      // cat ends on the EOF (and is not hung up: the terminal stays open until it exits).
+      expect((await run.reply).result.exitCode, JSON.stringify(s.streamed("c", "stdout").toString())).toBe(0);
       expect(s.streamed("c", "stdout").toString()).toContain("hi\r\n");
     });
   });
@@ -186,6 +186,16 @@ describe("tty", () => {
 });
 
 describe("terminate", () => {
+  it("ends a tty command even when it arrives right after the spawn (before the child's setsid)", async () => {
+    await withServer(async (s) => {
+      for (let i = 0; i < 25; i++) {
+        const run = s.start("command/exec", exec(["sleep", "30"], { processId: `early-${i}`, tty: true }));
+        expect((await s.request("command/exec/terminate", { processId: `early-${i}` })).result).toEqual({});
+        expect((await run.reply).result, `round ${i}`).toMatchObject({ exitCode: 1 });
+      }
+    });
+  });
+
   it("answers {} at once and the exec then reports the kill (137 on pipes, 1 on a PTY, as Codex)", async () => {
     await withServer(async (s) => {
       const buffered = s.start("command/exec", exec(["sh", "-c", "echo started; sleep 30"], { processId: "b" }));

@@ -99,7 +99,8 @@ describe("output drain after exit", () => {
         );
         await eventually(() => existsSync(join(dir, "leader")) && readFileSync(join(dir, "leader"), "utf8").endsWith("\n"));
         const leader = Number(readFileSync(join(dir, "leader"), "utf8"));
-        await eventually(() => gone(leader));
+        // Reaped (not just a zombie): the server has then seen the exit.
+        await eventually(() => !existsSync(`/proc/${leader}`));
         const write = s.start("command/exec/write", { processId: "d", deltaBase64: "YQ==" });
         const terminate = s.start("command/exec/terminate", { processId: "d" });
         const [done, w, t] = await Promise.all([run.reply, write.reply, terminate.reply]);

@@ -4,8 +4,16 @@ import { constants } from "node:os";
 export function killGroup(pid: number, signal: NodeJS.Signals = "SIGKILL"): void {
   try {
     process.kill(-pid, signal);
+    return;
   } catch {
-    // ESRCH: the group is already gone.
+    // ESRCH: the group is gone, or does not exist yet: node-pty returns right after fork,
+    // before the child's setsid(). Such a child has no children yet, and its pid cannot
+    // be reused before we reap it, so signal it directly.
+  }
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
   }
 }
 

@@ -19,6 +19,37 @@ function ptyCwd(cwd: string, env: Record<string, string>): string {
   return env.HOME || homedir();
 }
 
+/**
+ * A child that closes all its terminal fds before exiting (`cat` closes stdin, stdout and
+ * stderr itself) lets node-pty see EIO and close the master while the child still runs;
+ * the kernel then hangs the child up and it dies of SIGHUP (about 1 run in 3 for
+ * `cat`). This trampoline keeps a duplicate of the terminal on fd 9 and `exec`s the
+ * command (same pid), so the terminal stays open until the child has really exited.
+ * fd 9, not 3: the Linux sandbox's own trampoline passes its seccomp filter on fds 3-4.
+ */
+const HOLD_TERMINAL = ["/bin/sh", "-c", 'exec 9>&1; exec "$0" "$@"'] as const;
+
+/** How long unread terminal output may still be read after the child exited (upstream's IO drain). */
+const PTY_DRAIN_GRACE_MS = 2_000;
+
+/**
+ * node-pty destroys the terminal socket 200 ms after the child exited if it has not
+ * closed by itself; output a busy server has not read by then is lost. Let the socket
+ * close on its own (EIO once the output is read) and only force it after a longer grace.
+ */
+function keepReadingAfterExit(term: import("node-pty").IPty): void {
+  const socket = (term as unknown as { _socket?: { destroy(error?: Error): unknown; destroyed: boolean; once(e: string, f: () => void): unknown } })._socket;
+  if (!socket) return;
+  const destroyNow = socket.destroy.bind(socket);
+  socket.destroy = (error?: Error) => {
+    if (error !== undefined || socket.destroyed) return destroyNow(error);
+    const timer = setTimeout(() => destroyNow(), PTY_DRAIN_GRACE_MS);
+    timer.unref?.();
+    socket.once("close", () => clearTimeout(timer));
+    return socket;
+  };
+}
+
 type PtyModule = typeof import("node-pty");
 let ptyModule: Promise<PtyModule> | undefined;
 
@@ -35,7 +66,7 @@ export async function launchPty(spec: LaunchSpec, rows: number, cols: number): P
   const pty = await loadPty();
   let term: import("node-pty").IPty;
   try {
-    term = pty.spawn(program, args, {
+    term = pty.spawn(HOLD_TERMINAL[0], [...HOLD_TERMINAL.slice(1), program, ...args], {
       cwd,
       env: spec.env,
       rows,
@@ -47,6 +78,7 @@ export async function launchPty(spec: LaunchSpec, rows: number, cols: number): P
     throw spawnFailure(error);
   }
   const pid = term.pid;
+  keepReadingAfterExit(term);
   let outputEnded = false;
   const output = new Readable({
     read() {

@@ -66,6 +66,19 @@ export interface OutboundPort {
   flush(): Promise<void>;
 }
 
+/**
+ * Node makes `process.stdout` synchronous when it is a pipe (Linux): every write blocks
+ * until the reader has taken the bytes, so reading a child's output and writing it to
+ * the client alternate instead of overlapping, which halves streaming throughput. Switch
+ * the pipe handle to non-blocking writes; the port's drain-based backpressure then bounds
+ * what is buffered, and shutdown flushes before exiting.
+ */
+export function nonBlockingStdout(): Writable {
+  const handle = (process.stdout as unknown as { _handle?: { setBlocking?: (blocking: boolean) => unknown } })._handle;
+  handle?.setBlocking?.(false);
+  return process.stdout;
+}
+
 /** Node stdout as a port: write() buffers, 'drain' ends the blocked state (as writableSink). */
 export function writablePort(out: Writable, onBroken: () => void): OutboundPort {
   let broken = false;
