@@ -1,0 +1,136 @@
+// `app-server-conformance properties`: the property-based part of the kit as a commander
+// command (mounted by the kit's CLI; main.ts runs it standalone).
+import process from "node:process";
+import { Command, InvalidArgumentError } from "commander";
+import { adHocImplementation, loadImplementation, type Implementation } from "../implementation.ts";
+import { splitCommandLine } from "../server-process.ts";
+import { readClaims } from "./harness.ts";
+import { allProperties } from "./registry.ts";
+import { runProperties, type PropertiesReport } from "./run.ts";
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}
+
+function seedValue(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError("expected an integer seed");
+  return n | 0;
+}
+
+function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!(n > 0)) throw new InvalidArgumentError("expected a positive number");
+  return n;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export interface PropertiesCliOptions {
+  server?: string;
+  implementation?: string;
+  feature?: string[];
+  runs?: number;
+  seed?: number;
+  path?: string;
+  property?: string[];
+  budget?: number;
+  scale?: number;
+  regressions?: string | boolean;
+  json?: boolean;
+  list?: boolean;
+  claims?: string;
+}
+
+export function implementationFrom(opts: { server?: string; implementation?: string; feature?: string[] }): Implementation {
+  if (opts.server && opts.implementation) throw new Error("give --server or --implementation, not both");
+  if (opts.implementation) {
+    const impl = loadImplementation(opts.implementation);
+    if (opts.feature?.length) impl.features = opts.feature;
+    return impl;
+  }
+  if (opts.server) {
+    const features = opts.feature ?? ["experimental", "tty", ...(process.platform === "win32" ? ["windows"] : ["unix", "signals"])];
+    return adHocImplementation(splitCommandLine(opts.server), features);
+  }
+  throw new Error('give --server "<command line>" or --implementation <descriptor.jsonc>');
+}
+
+export function renderReport(report: PropertiesReport): string {
+  const lines = [`properties against ${report.implementation} (seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s)`];
+  for (const r of report.results) {
+    if (r.status === "pass") lines.push(`  pass  ${r.id}  ${r.runs}${r.interrupted ? `/${r.plannedRuns} (time budget)` : ""} runs${r.note ? ` (${r.note})` : ""}`);
+    else if (r.status === "skip") lines.push(`  skip  ${r.id}  ${r.skipReason}`);
+    else if (r.status === "error") lines.push(`  ERROR ${r.id}  ${r.message}`);
+    else {
+      lines.push(`  FAIL  ${r.id}  after ${r.runs} runs`);
+      lines.push(`        ${(r.message ?? "").split("\n").join("\n        ")}`);
+      lines.push(`        counterexample: ${r.counterexample}`);
+      lines.push(`        seed ${r.seed}, path ${r.path}`);
+      lines.push(`        replay: ${r.replay}`);
+      if (r.fixtureFile) lines.push(`        regression fixture: ${r.fixtureFile}`);
+    }
+  }
+  const count = (s: string) => report.results.filter((r) => r.status === s).length;
+  lines.push(`${count("pass")} passed, ${count("fail")} failed, ${count("error")} errors, ${count("skip")} skipped`);
+  return lines.join("\n");
+}
+
+export function propertiesCommand(): Command {
+  return new Command("properties")
+    .description("Generated tests: fast-check drives the server and checks invariants against the kit's own model")
+    .option("--server <command line>", "the server to test (stdio JSONL)")
+    .option("--implementation <descriptor>", "an implementation descriptor (fixtures/implementations/<name>.jsonc)")
+    .option("--feature <tag>", "claimed feature (repeatable; replaces the descriptor's)", collect)
+    .option("--runs <n>", "runs per property (default: each property's own)", positiveInt)
+    .option("--scale <factor>", "multiply the default run counts", positiveNumber)
+    .option("--seed <seed>", "fast-check seed (printed on every run)", seedValue)
+    .option("--path <path>", "replay path from a failure report (with --property)")
+    .option("--property <id>", "run only this property or group, e.g. output-cap or output-cap/exec (repeatable)", collect)
+    .option("--budget <seconds>", "wall-clock budget for the whole run", positiveNumber)
+    .option("--regressions <dir>", "where shrunk failures are written (default fixtures/regressions)")
+    .option("--no-regressions", "do not write regression fixtures")
+    .option("--claims <file.jsonc>", "property claims, same shape as a descriptor's `properties` member (applied on top of it)")
+    .option("--json", "print the report as JSON")
+    .option("--list", "list the properties and exit")
+    .action(async (opts: PropertiesCliOptions, cmd: Command) => {
+      if (opts.list) {
+        for (const p of allProperties()) process.stdout.write(`${p.id.padEnd(22)} ${p.number}  ${p.title}\n`);
+        return;
+      }
+      let impl: Implementation;
+      try {
+        impl = implementationFrom(opts);
+      } catch (e) {
+        cmd.error((e as Error).message, { exitCode: 2 });
+      }
+      const replayTarget =
+        (opts.implementation ? `--implementation ${opts.implementation}` : `--server ${JSON.stringify(opts.server)}`) +
+        (opts.claims ? ` --claims ${opts.claims}` : "") +
+        (opts.feature?.length ? opts.feature.map((f) => ` --feature ${f}`).join("") : "");
+      let claims;
+      try {
+        claims = readClaims(impl, opts.claims);
+      } catch (e) {
+        cmd.error(`--claims: ${(e as Error).message}`, { exitCode: 2 });
+      }
+      const report = await runProperties({
+        implementation: impl,
+        claims,
+        claimsFile: opts.claims,
+        runs: opts.runs,
+        scale: opts.scale,
+        seed: opts.seed,
+        path: opts.path,
+        only: opts.property,
+        budgetMs: opts.budget === undefined ? undefined : opts.budget * 1000,
+        regressionsDir: typeof opts.regressions === "string" ? opts.regressions : opts.regressions === false ? null : undefined,
+        replayTarget,
+        log: opts.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`);
+      process.exitCode = report.ok ? 0 : 1;
+    });
+}
