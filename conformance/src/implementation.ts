@@ -12,13 +12,37 @@ import { z } from "zod";
 import { parseJsonc } from "../../schema/src/jsonc.ts";
 import { BaselineEntry } from "./baseline.ts";
 import { FEATURE_TAGS } from "./fixture/format.ts";
+import type { LaunchSpec, SocketTarget } from "./transports/index.ts";
+
+const SocketTransport = (kind: "ws" | "unix") =>
+  z
+    .object({
+      kind: z.literal(kind),
+      authToken: z.boolean().optional().meta({
+        description: "Generate a capability token per fixture and start the server with `--ws-auth capability-token --ws-token-file <file>`; the kit sends it as `Authorization: Bearer`.",
+      }),
+      readyFile: z.boolean().optional().meta({
+        description: "Pass `--ready-file <file>` (default true). The kit also watches stderr for `listening on <url>`.",
+      }),
+      startTimeoutMs: z.number().int().positive().optional().meta({ description: "How long to wait for the server to listen (default 10000, scaled by the timeout multiplier)." }),
+    })
+    .strict();
+
+export const TransportSpec = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("stdio") }).strict(),
+    SocketTransport("ws").meta({ description: "Start the command per fixture with `--listen ws://127.0.0.1:0` and talk to it over a WebSocket." }),
+    SocketTransport("unix").meta({ description: "Start the command per fixture with `--listen unix://<short temporary path>` and talk WebSocket over that Unix socket." }),
+  ])
+  .meta({ description: "How the kit talks to the server it starts per fixture (default stdio)." });
 
 export const ImplementationDescriptor = z
   .object({
     $schema: z.string().optional(),
     name: z.string().min(1),
     description: z.string().optional(),
-    command: z.array(z.string()).min(1).meta({ description: "argv of the server (stdio JSONL)." }),
+    command: z.array(z.string()).min(1).meta({ description: "argv of the server (stdio JSONL; with a socket `transport`, the kit appends `--listen ...`)." }),
+    transport: TransportSpec.optional(),
     env: z.record(z.string(), z.string()).optional().meta({ description: "Added to the scrubbed environment." }),
     features: z.array(z.string()).default([]).meta({
       description: `Optional features the server claims (${FEATURE_TAGS.join(", ")}).`,
@@ -51,6 +75,10 @@ export interface Implementation {
   baselineFile: string | undefined;
   baseline: BaselineEntry[];
   setupHint: string | undefined;
+  /** Launch mode: start `argv` per fixture listening on a socket (descriptor `transport`). */
+  launch?: LaunchSpec;
+  /** Ad-hoc socket mode: connect to this running server (`--server ws://…` / `unix://…`). */
+  connect?: SocketTarget;
 }
 
 export function expandDescriptorString(text: string, ctx: { descriptorDir: string; env: NodeJS.ProcessEnv }): string {
@@ -139,6 +167,7 @@ export function loadImplementation(file: string, env: NodeJS.ProcessEnv = proces
     baselineFile,
     baseline,
     setupHint: d.setupHint,
+    ...(d.transport !== undefined && d.transport.kind !== "stdio" ? { launch: d.transport } : {}),
   };
 }
 
@@ -162,5 +191,21 @@ export function adHocImplementation(argv: string[], features: string[]): Impleme
     baselineFile: undefined,
     baseline: [],
     setupHint: undefined,
+  };
+}
+
+/** An ad-hoc implementation from `--server ws://127.0.0.1:PORT` / `--server unix:///path.sock`. */
+export function socketImplementation(server: string, target: SocketTarget, features: string[]): Implementation {
+  return {
+    name: server.trim(),
+    file: undefined,
+    argv: [],
+    env: {},
+    features,
+    timeoutMultiplier: 1,
+    baselineFile: undefined,
+    baseline: [],
+    setupHint: undefined,
+    connect: target,
   };
 }

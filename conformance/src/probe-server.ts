@@ -3,7 +3,8 @@ import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KIT_NAME, KIT_VERSION, scrubbedEnv, type ServerSpec } from "./run-fixture.ts";
-import { ServerProcess, type TranscriptEntry } from "./server-process.ts";
+import type { TranscriptEntry } from "./server-process.ts";
+import { openServer } from "./transports/index.ts";
 import { expandValue } from "./vars.ts";
 
 export interface ProbeOptions {
@@ -20,10 +21,12 @@ export interface ProbeOptions {
 export async function probeServer(o: ProbeOptions): Promise<{ answered: boolean; transcript: TranscriptEntry[] }> {
   const workspace = realpathSync(mkdtempSync(join(tmpdir(), "asc-probe-")));
   const waiting = new Map<string, () => void>();
-  const server = new ServerProcess({
+  const server = openServer({
     argv: o.server.argv,
     cwd: workspace,
     env: scrubbedEnv(o.server.env),
+    ...(o.server.launch !== undefined ? { launch: o.server.launch } : {}),
+    ...(o.server.connect !== undefined ? { connect: o.server.connect } : {}),
     onLine: (line) => {
       try {
         const v = JSON.parse(line) as { id?: unknown; method?: unknown };
@@ -44,6 +47,12 @@ export async function probeServer(o: ProbeOptions): Promise<{ answered: boolean;
         resolve(server.exit === undefined || true);
       });
       server.send(JSON.stringify(params === undefined ? { id, method } : { id, method, params }));
+      if (server.exit !== undefined) {
+        // Gone already (exited, connection closed, or never reached): no answer will come.
+        clearTimeout(timer);
+        waiting.delete(JSON.stringify(id));
+        resolve(false);
+      }
     });
   let answered = false;
   try {

@@ -1,4 +1,5 @@
-// Runs one fixture against a fresh server process and judges the transcript.
+// Runs one fixture against a fresh server process (or a connection to a running server)
+// and judges the transcript.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, resolve, sep } from "node:path";
@@ -17,7 +18,8 @@ import { describePid, killRecorded, livePids, PID_DIR_VAR } from "./leftovers.ts
 import { isRecord, match, type MatchContext, type Mismatch } from "./match.ts";
 import { createValidator, type MessageValidator } from "./schema-check.ts";
 import { packageRoot } from "./probe-path.ts";
-import { ServerProcess, type ExitInfo, type TranscriptEntry } from "./server-process.ts";
+import type { ExitInfo, TranscriptEntry } from "./server-process.ts";
+import { openServer, type LaunchSpec, type ServerConnection, type SocketTarget } from "./transports/index.ts";
 import { expandString, expandValue, type Vars } from "./vars.ts";
 
 export const KIT_NAME = "app-server-conformance";
@@ -27,6 +29,16 @@ export const HANDSHAKE_ID = "conformance-init";
 export interface ServerSpec {
   argv: string[];
   env: Record<string, string>;
+  /**
+   * Socket mode, launched: start `argv` per fixture (fresh workspace, scrubbed env) with
+   * `--listen ws://127.0.0.1:0` / `unix://...` appended and connect to it.
+   */
+  launch?: LaunchSpec;
+  /**
+   * Socket mode, ad hoc: connect to this already running server; `argv` and `env` are
+   * not used, and the server's cwd/env are its own (see docs/conformance.md).
+   */
+  connect?: SocketTarget;
 }
 
 export interface RunOptions {
@@ -92,7 +104,7 @@ class Session {
   readonly streamCursor = new Map<string, number>();
   private seq = 0;
   private waiters = new Set<() => void>();
-  server!: ServerProcess;
+  server!: ServerConnection;
   exitInfo: ExitInfo | undefined;
   readonly ctx: MatchContext;
   readonly validator: MessageValidator;
@@ -118,11 +130,11 @@ class Session {
     try {
       value = JSON.parse(line);
     } catch {
-      this.failures.push({ step: "protocol", message: `stdout line is not JSON: ${line.slice(0, 200)}` });
+      this.failures.push({ step: "protocol", message: `a server message (stdout line or text frame) is not JSON: ${line.slice(0, 200)}` });
       return;
     }
     if (!isRecord(value)) {
-      this.failures.push({ step: "protocol", message: `stdout line is not a JSON object: ${line.slice(0, 200)}` });
+      this.failures.push({ step: "protocol", message: `a server message (stdout line or text frame) is not a JSON object: ${line.slice(0, 200)}` });
       return;
     }
     const hasId = typeof value.id === "string" || typeof value.id === "number";
@@ -534,12 +546,15 @@ export async function runFixture(fixture: Fixture, opts: RunOptions): Promise<Fi
       ...Object.fromEntries(Object.entries(fixture.setup?.env ?? {}).map(([k, v]) => [k, expandString(v, vars)])),
       [PID_DIR_VAR]: pidDir,
     });
-    s.server = new ServerProcess({
+    const launch = opts.server.launch;
+    s.server = openServer({
       argv: opts.server.argv,
       cwd: workspace,
       env,
       onLine: (line, t) => s.onLine(line, t),
       onExit: (info) => s.onExit(info),
+      ...(launch !== undefined ? { launch: { ...launch, startTimeoutMs: launch.startTimeoutMs ?? Math.round(10_000 * mult) } } : {}),
+      ...(opts.server.connect !== undefined ? { connect: opts.server.connect } : {}),
     });
     const body = async () => {
       const mode = handshakeOf(fixture);

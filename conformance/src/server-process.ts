@@ -22,13 +22,23 @@ export interface StartOptions {
   onLine: (line: string, t: number) => void;
   /** Called once the process exited (after stdout ended). */
   onExit: (info: ExitInfo) => void;
+  /** Called with every stderr chunk (also past the transcript's stderr limit). */
+  onStderr?: (text: string) => void;
+  /** Share a transcript and its clock with another transport (launch mode). */
+  clock?: TranscriptClock;
+}
+
+/** A transcript and the time its entries are relative to. */
+export interface TranscriptClock {
+  started: number;
+  transcript: TranscriptEntry[];
 }
 
 const STDERR_LIMIT = 64 * 1024;
 
 export class ServerProcess {
-  readonly started = Date.now();
-  readonly transcript: TranscriptEntry[] = [];
+  readonly started: number;
+  readonly transcript: TranscriptEntry[];
   exit: ExitInfo | undefined;
   spawnError: Error | undefined;
   private child: ChildProcessByStdio<Writable, Readable, Readable>;
@@ -37,6 +47,8 @@ export class ServerProcess {
   private exited: Promise<ExitInfo>;
 
   constructor(private readonly opts: StartOptions) {
+    this.started = opts.clock?.started ?? Date.now();
+    this.transcript = opts.clock?.transcript ?? [];
     const [program, ...args] = opts.argv;
     if (program === undefined) throw new Error("empty server command");
     this.child = spawn(program, args, {
@@ -61,6 +73,7 @@ export class ServerProcess {
     });
     this.child.stderr.setEncoding("utf8");
     this.child.stderr.on("data", (chunk: string) => {
+      opts.onStderr?.(chunk);
       if (this.stderrBytes >= STDERR_LIMIT) return;
       this.stderrBytes += chunk.length;
       this.transcript.push({ t: this.now(), dir: "stderr", text: chunk });

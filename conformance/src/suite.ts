@@ -141,7 +141,12 @@ export async function runSuite(
       for (let i = 0; i < Math.max(1, opts.repeat); i++) {
         runs.push(
           await runFixture(lf.fixture, {
-            server: { argv: impl.argv, env: impl.env },
+            server: {
+              argv: impl.argv,
+              env: impl.env,
+              ...(impl.launch !== undefined ? { launch: impl.launch } : {}),
+              ...(impl.connect !== undefined ? { connect: impl.connect } : {}),
+            },
             probe: opts.probe,
             timeoutMultiplier: mult,
             keepWorkspace: opts.keepWorkspace,

@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { serializeBaseline, updatedBaseline } from "../baseline.ts";
 import { fixtureJsonSchema, requiredFeatures } from "../fixture/format.ts";
 import { loadFixtures } from "../fixture/load.ts";
-import { adHocImplementation, implementationJsonSchema, loadImplementation, type Implementation } from "../implementation.ts";
+import { adHocImplementation, implementationJsonSchema, loadImplementation, socketImplementation, type Implementation } from "../implementation.ts";
 import { lintCorpus } from "../lint.ts";
 import { packageRoot, probeArgv } from "../probe-path.ts";
 import { renderJson } from "../reporters/json.ts";
@@ -23,6 +23,7 @@ import { KIT_VERSION } from "../run-fixture.ts";
 import { probeServer } from "../probe-server.ts";
 import { splitCommandLine } from "../server-process.ts";
 import { defaultJobs, runSuite, selectFixtures, type SuiteReport } from "../suite.ts";
+import { isSocketServer, parseSocketTarget } from "../transports/index.ts";
 
 const REPORTERS = ["pretty", "json", "junit", "tap", "markdown"] as const;
 type ReporterName = (typeof REPORTERS)[number];
@@ -53,8 +54,10 @@ function defaultFixturesDir(): string {
   return join(packageRoot(), "fixtures");
 }
 
-function resolveImplementation(opts: { server?: string; implementation?: string; feature?: string[] }): Implementation {
+function resolveImplementation(opts: { server?: string; implementation?: string; feature?: string[]; authTokenFile?: string }): Implementation {
   if (opts.server && opts.implementation) throw new Error("give --server or --implementation, not both");
+  const socket = opts.server !== undefined && isSocketServer(opts.server);
+  if (opts.authTokenFile !== undefined && !socket) throw new Error("--auth-token-file applies to --server ws://… and unix://… only");
   if (opts.implementation) {
     const impl = loadImplementation(opts.implementation);
     if (opts.feature?.length) impl.features = opts.feature;
@@ -62,9 +65,13 @@ function resolveImplementation(opts: { server?: string; implementation?: string;
   }
   if (opts.server) {
     const features = opts.feature ?? ["experimental", "tty", ...(process.platform === "win32" ? ["windows"] : ["unix", "signals"])];
+    if (socket) {
+      const target = parseSocketTarget(opts.server, opts.authTokenFile !== undefined ? { authTokenFile: opts.authTokenFile } : {});
+      return socketImplementation(opts.server, target, features);
+    }
     return adHocImplementation(splitCommandLine(opts.server), features);
   }
-  throw new Error("give --server \"<command line>\" or --implementation <descriptor.jsonc>");
+  throw new Error("give --server \"<command line>\" (or ws://IP:PORT, unix://PATH) or --implementation <descriptor.jsonc>");
 }
 
 function render(name: ReporterName, report: SuiteReport, color: boolean, verbose: boolean): string {
@@ -83,6 +90,7 @@ function render(name: ReporterName, report: SuiteReport, color: boolean, verbose
 }
 
 function checkServerStarts(impl: Implementation): void {
+  if (impl.connect !== undefined) return; // an already running server
   const program = impl.argv[0]!;
   if (program.includes("/") && !existsSync(program)) {
     const hint = impl.setupHint ? `\n${impl.setupHint}` : "";
@@ -94,15 +102,18 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name("app-server-conformance")
-    .description("Conformance kit for the process-execution surface of the Codex app-server protocol (JSON-RPC lines over stdio).")
+    .description("Conformance kit for the process-execution surface of the Codex app-server protocol (JSON-RPC lines over stdio, or text frames over a WebSocket / Unix socket).")
     .version(KIT_VERSION)
     .showHelpAfterError();
 
   const reporters: ReporterSpec[] = [];
   program
     .command("run")
-    .description("Run fixtures against a server: a fresh process per fixture, in a fresh temporary workspace with a scrubbed environment.")
-    .option("--server <command line>", "the server's command line (split like a shell would, no shell features)")
+    .description(
+      "Run fixtures against a server: a fresh process per fixture, in a fresh temporary workspace with a scrubbed environment (or, with --server ws://… / unix://…, a fresh connection per fixture to a server that is already running).",
+    )
+    .option("--server <command line>", "the server's command line (split like a shell would, no shell features), or ws://127.0.0.1:PORT / unix:///path.sock to connect to a running server")
+    .option("--auth-token-file <file>", "with --server ws://… or unix://…: send the token in this file (trimmed) as Authorization: Bearer")
     .option("--implementation <file>", "an implementation descriptor (fixtures/implementations/<name>.jsonc)")
     .option("--fixtures <dir>", "the fixture directory", defaultFixturesDir())
     .option("--filter <glob>", "only fixture ids matching this glob (repeatable)", collect)
@@ -219,7 +230,8 @@ export function buildProgram(): Command {
   program
     .command("probe")
     .description("Send one request to a server and print the transcript (handy to explore a server).")
-    .option("--server <command line>", "the server's command line")
+    .option("--server <command line>", "the server's command line, or ws://127.0.0.1:PORT / unix:///path.sock to connect to a running server")
+    .option("--auth-token-file <file>", "with --server ws://… or unix://…: send the token in this file (trimmed) as Authorization: Bearer")
     .option("--implementation <file>", "an implementation descriptor")
     .requiredOption("--method <method>", "the request method")
     .option("--params <json>", "the request params (JSON; ${probe} and ${workspace} expand)", "{}")
@@ -233,7 +245,12 @@ export function buildProgram(): Command {
       checkServerStarts(impl);
       const params = opts.params === false ? undefined : (JSON.parse(opts.params as string) as unknown);
       const result = await probeServer({
-        server: { argv: impl.argv, env: impl.env },
+        server: {
+          argv: impl.argv,
+          env: impl.env,
+          ...(impl.launch !== undefined ? { launch: impl.launch } : {}),
+          ...(impl.connect !== undefined ? { connect: impl.connect } : {}),
+        },
         method: opts.method,
         params,
         experimental: Boolean(opts.experimental),

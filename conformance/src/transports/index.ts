@@ -1,15 +1,19 @@
-// Kit-side transports. The runner talks to a `ServerConnection`: either a child process on
-// stdio (ServerProcess, started per fixture) or a socket connection to a server that is
-// already running (`--server ws://127.0.0.1:PORT` with `--auth-token-file`, or
-// `--server unix:///path.sock`). See docs/transports.md.
+// Kit-side transports. The runner talks to a `ServerConnection`: a child process on stdio
+// (ServerProcess, started per fixture), a child process started per fixture listening on
+// a socket plus a connection to it (LaunchedServer: an implementation descriptor's
+// `transport`), or a socket connection to a server that is already running
+// (`--server ws://127.0.0.1:PORT` with `--auth-token-file`, or `--server unix:///path.sock`).
+// See docs/transports.md.
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { ServerProcess, type StartOptions } from "../server-process.ts";
 import type { ConnectionCallbacks, ServerConnection, SocketTarget } from "./types.ts";
 import { WebSocketConnection, type WebSocketConnectionOptions } from "./ws-connection.ts";
+import { LaunchedServer, type LaunchSpec } from "./launch.ts";
 
 export type { ConnectionCallbacks, ConnectionExitInfo, ExitInfo, ServerConnection, SocketTarget, TranscriptEntry } from "./types.ts";
 export { WebSocketConnection, DEFAULT_RETRY, UNIX_HANDSHAKE_URL, isRetryable, type RetryPolicy, type WebSocketConnectionOptions } from "./ws-connection.ts";
+export { LaunchedServer, scratchDir, type LaunchOptions, type LaunchSpec } from "./launch.ts";
 export { globalWebSocket, wsPackageSocket, type DriverSocket, type SocketEvents, type SocketFactory, type SocketError } from "./socket.ts";
 
 /** True when `--server` names a socket (ws://, unix://) rather than a command line. */
@@ -56,16 +60,24 @@ export function parseSocketTarget(server: string, options: { authTokenFile?: str
 export interface OpenServerOptions extends StartOptions {
   /** Connect to this running server instead of starting `argv` on stdio. */
   connect?: SocketTarget;
+  /** Start `argv` listening on a socket (appending `--listen ...`) and connect to it. */
+  launch?: LaunchSpec;
   /** Extra options for the socket driver (retry policy, socket factory, ...). */
-  socket?: Partial<Omit<WebSocketConnectionOptions, keyof ConnectionCallbacks | "target">>;
+  socket?: Partial<Omit<WebSocketConnectionOptions, keyof ConnectionCallbacks | "target" | "clock" | "queued">>;
 }
 
 /**
- * The runner's one switch: a ServerProcess for a command line, a WebSocketConnection
- * for a socket target. With `connect`, `argv`, `cwd` and `env` are not used (the server
- * is already running with its own working directory and environment).
+ * The runner's one switch: a ServerProcess for a command line, a LaunchedServer for a
+ * command line plus `launch`, a WebSocketConnection for a socket target. With `connect`,
+ * `argv`, `cwd` and `env` are not used (the server is already running with its own
+ * working directory and environment).
  */
 export function openServer(options: OpenServerOptions): ServerConnection {
+  if (options.connect !== undefined && options.launch !== undefined) throw new Error("openServer: give connect or launch, not both");
+  if (options.launch !== undefined) {
+    const { connect: _connect, launch, socket, ...start } = options;
+    return new LaunchedServer({ ...start, launch, ...(socket !== undefined ? { socket } : {}) });
+  }
   if (options.connect === undefined) return new ServerProcess(options);
   return new WebSocketConnection({
     ...options.socket,

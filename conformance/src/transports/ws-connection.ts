@@ -7,6 +7,7 @@
 // a new connection would be a new session (no handshake, no processes), so a drop ends
 // the run like a server exit. Messages sent while connecting wait (bounded) and go out in
 // order once open.
+import type { TranscriptClock } from "../server-process.ts";
 import type { ConnectionCallbacks, ConnectionExitInfo, ServerConnection, SocketTarget, TranscriptEntry } from "./types.ts";
 import { wsPackageSocket, type DriverSocket, type SocketError, type SocketFactory } from "./socket.ts";
 
@@ -27,6 +28,13 @@ export interface WebSocketConnectionOptions extends ConnectionCallbacks {
   /** Messages held while connecting; more are dropped (noted in the transcript). */
   maxPendingMessages?: number;
   socketFactory?: SocketFactory;
+  /** Share a transcript and its clock with another transport (launch mode). */
+  clock?: TranscriptClock;
+  /**
+   * Messages already recorded in the transcript by the caller (sent before this
+   * connection existed): queued first, not recorded again.
+   */
+  queued?: string[];
 }
 
 /** The URL upstream's own client uses for WebSocket over its control socket. */
@@ -44,8 +52,8 @@ export function isRetryable(error: SocketError | undefined): boolean {
 type State = "connecting" | "open" | "closed";
 
 export class WebSocketConnection implements ServerConnection {
-  readonly started = Date.now();
-  readonly transcript: TranscriptEntry[] = [];
+  readonly started: number;
+  readonly transcript: TranscriptEntry[];
   exit: ConnectionExitInfo | undefined;
   spawnError: Error | undefined;
   /** Connection attempts made so far. */
@@ -61,6 +69,9 @@ export class WebSocketConnection implements ServerConnection {
   private readonly description: string;
 
   constructor(private readonly opts: WebSocketConnectionOptions) {
+    this.started = opts.clock?.started ?? Date.now();
+    this.transcript = opts.clock?.transcript ?? [];
+    this.pending = [...(opts.queued ?? [])];
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.factory = opts.socketFactory ?? wsPackageSocket;
     this.description = opts.target.kind === "ws" ? opts.target.url : `unix://${opts.target.path}`;
