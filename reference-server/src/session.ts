@@ -53,13 +53,36 @@ export class Session {
     return this.send({ id, error });
   }
 
+  /** Whether this connection receives `method` (not opted out, not experimental on a stable connection). */
+  private wants(method: ServerNotificationMethod): boolean {
+    if (this.optOut.has(method)) return false;
+    return !(isServerNotificationMethod(method) && serverNotifications[method].stability === "experimental" && !this.experimentalApi);
+  }
+
   /** Sends a notification unless opted out or experimental on a stable connection. */
   notify(method: ServerNotificationMethod, params: unknown): Promise<void> {
-    if (this.optOut.has(method)) return Promise.resolve();
-    if (isServerNotificationMethod(method) && serverNotifications[method].stability === "experimental" && !this.experimentalApi) {
-      return Promise.resolve();
-    }
+    if (!this.wants(method)) return Promise.resolve();
     return this.send({ method, params, emittedAtMs: Date.now() });
+  }
+
+  /**
+   * The hot path of streaming: an output delta (`command/exec/outputDelta` or
+   * `process/outputDelta`), serialized by hand. Base64 never needs JSON escaping, so the
+   * up-to-64 KiB payload is not scanned by JSON.stringify; the result is the same line.
+   */
+  notifyOutputDelta(
+    method: "command/exec/outputDelta" | "process/outputDelta",
+    idField: "processId" | "processHandle",
+    id: string,
+    stream: "stdout" | "stderr",
+    bytes: Buffer,
+    capReached: boolean,
+  ): Promise<void> {
+    if (this.closed || !this.wants(method)) return Promise.resolve();
+    const line =
+      `{"method":"${method}","params":{"${idField}":${JSON.stringify(id)},"stream":"${stream}",` +
+      `"deltaBase64":"${bytes.toString("base64")}","capReached":${capReached}},"emittedAtMs":${Date.now()}}`;
+    return this.out.send(line);
   }
 
   /** Connection closed: kill every process group it started; nothing more is sent. */

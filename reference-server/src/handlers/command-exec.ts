@@ -134,12 +134,7 @@ async function runWrapped(
         drainTimeoutMs: config.drainTimeoutMs,
       },
       (stream, bytes, capReached) =>
-        session.notify("command/exec/outputDelta", {
-          processId: processId ?? "",
-          stream,
-          deltaBase64: bytes.toString("base64"),
-          capReached,
-        }),
+        session.notifyOutputDelta("command/exec/outputDelta", "processId", processId ?? "", stream, bytes, capReached),
     );
   } catch (error) {
     release();

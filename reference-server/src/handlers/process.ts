@@ -98,12 +98,7 @@ export async function processSpawn(session: Session, params: ProcessSpawnParams)
       },
       { outputBytesCap, timeoutMs, stream: streamOutput, drainTimeoutMs: config.drainTimeoutMs },
       (stream, bytes, capReached) =>
-        session.notify("process/outputDelta", {
-          processHandle: handle,
-          stream,
-          deltaBase64: bytes.toString("base64"),
-          capReached,
-        }),
+        session.notifyOutputDelta("process/outputDelta", "processHandle", handle, stream, bytes, capReached),
     );
   } catch (error) {
     release();
