@@ -36,6 +36,24 @@ export const TransportSpec = z
   ])
   .meta({ description: "How the kit talks to the server it starts per fixture (default stdio)." });
 
+/** What the property-based tests may rely on (docs/properties.md). */
+export const PropertyClaimsSpec = z
+  .object({
+    inlinePermissionProfile: z.boolean().optional().meta({ description: "command/exec accepts an inline PermissionProfile object." }),
+    managedSandbox: z.boolean().optional().meta({ description: "managed policies are enforced (sandbox round-trip property)." }),
+    denyReadConfig: z
+      .object({
+        args: z.array(z.string()).meta({ description: "Extra server arguments; ${configFile} and ${configDir} are expanded." }),
+        env: z.record(z.string(), z.string()).optional(),
+        format: z.enum(["reference-jsonc", "codex-toml", "deny-list-json"]),
+      })
+      .strict()
+      .optional()
+      .meta({ description: "How to start the server with configured deny-read entries (deny-read property)." }),
+    skip: z.record(z.string(), z.string()).optional().meta({ description: "Property id -> the reason it does not apply." }),
+  })
+  .strict();
+
 export const ImplementationDescriptor = z
   .object({
     $schema: z.string().optional(),
@@ -53,6 +71,7 @@ export const ImplementationDescriptor = z
       .optional()
       .meta({ description: "Expected failures: a path to a baseline file (relative to the descriptor) or inline entries." }),
     setupHint: z.string().optional().meta({ description: "Shown when the server cannot be started." }),
+    properties: PropertyClaimsSpec.optional().meta({ description: "Claims the property-based tests rely on." }),
   })
   .strict()
   .meta({ title: "app-server-conformance implementation descriptor" });

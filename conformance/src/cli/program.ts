@@ -1,4 +1,6 @@
 // The command-line program (commander); main.ts runs it.
+import { propertiesCommand, renderReport as renderPropertiesReport } from "../properties/command.ts";
+import { RUN_DEFAULTS, runProperties } from "../properties/run.ts";
 import { benchCommand } from "../bench/command.ts";
 import { createSchemaCommand } from "../compat/command.ts";
 import { spawnSync } from "node:child_process";
@@ -142,6 +144,7 @@ export function buildProgram(): Command {
     .option("--keep-workspace", "do not delete the temporary workspaces")
     .option("--verbose", "list every fixture and show transcripts of warnings")
     .option("--no-color", "no ANSI colors")
+    .option("--no-properties", "skip the property-based tests that follow a full run (see `properties --help`)")
     .action(async (opts) => {
       const impl = resolveImplementation(opts);
       checkServerStarts(impl);
@@ -187,7 +190,15 @@ export function buildProgram(): Command {
         process.stderr.write(`wrote ${entries.length} baseline entries to ${impl.baselineFile}\n`);
         return;
       }
-      process.exitCode = report.ok ? EXIT_OK : EXIT_FAIL;
+      // A full run against a server the kit starts also runs the property-based tests, on a
+      // modest budget; `properties` runs them alone with more control.
+      let propertiesOk = true;
+      if (opts.properties !== false && !selection.partial && impl.connect === undefined) {
+        const properties = await runProperties({ implementation: impl, ...RUN_DEFAULTS, log: (line) => process.stderr.write(`${line}\n`) });
+        process.stdout.write(`${renderPropertiesReport(properties)}\n`);
+        propertiesOk = properties.ok;
+      }
+      process.exitCode = report.ok && propertiesOk ? EXIT_OK : EXIT_FAIL;
     });
 
   program
@@ -313,6 +324,7 @@ export function buildProgram(): Command {
     });
 
   // The schema compatibility gate and the benchmarks live in their own modules.
+  program.addCommand(propertiesCommand());
   program.addCommand(createSchemaCommand());
   program.addCommand(benchCommand());
 

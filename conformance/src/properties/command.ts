@@ -74,7 +74,8 @@ export function renderReport(report: PropertiesReport): string {
     }
   }
   const count = (s: string) => report.results.filter((r) => r.status === s).length;
-  lines.push(`${count("pass")} passed, ${count("fail")} failed, ${count("error")} errors, ${count("skip")} skipped`);
+  // Plain closing line (errors count as failures): `properties: N passed, N failed, N skipped`.
+  lines.push(`properties: ${count("pass")} passed, ${count("fail") + count("error")} failed, ${count("skip")} skipped`);
   return lines.join("\n");
 }
 
