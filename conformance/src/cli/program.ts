@@ -1,4 +1,5 @@
 // The command-line program (commander); main.ts runs it.
+import { collect, positiveInt, positiveNumber } from "./arg-parsers.ts";
 import { propertiesCommand, renderReport as renderPropertiesReport } from "../properties/command.ts";
 import { RUN_DEFAULTS, runProperties } from "../properties/run.ts";
 import { benchCommand } from "../bench/command.ts";
@@ -38,19 +39,8 @@ const EXIT_OK = 0;
 const EXIT_FAIL = 1;
 const EXIT_USAGE = 2;
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
-  return n;
-}
 
-function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!(n > 0)) throw new InvalidArgumentError("expected a positive number");
-  return n;
-}
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 function defaultFixturesDir(): string {
   return join(packageRoot(), "fixtures");

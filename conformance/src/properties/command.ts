@@ -1,5 +1,6 @@
 // `app-server-conformance properties`: the property-based part of the kit as a commander
 // command (mounted by the kit's CLI; main.ts runs it standalone).
+import { collect, positiveInt, positiveNumber } from "../cli/arg-parsers.ts";
 import process from "node:process";
 import { Command, InvalidArgumentError } from "commander";
 import { adHocImplementation, loadImplementation, type Implementation } from "../implementation.ts";
@@ -8,11 +9,6 @@ import { readClaims } from "./harness.ts";
 import { allProperties } from "./registry.ts";
 import { runProperties, type PropertiesReport } from "./run.ts";
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
-  return n;
-}
 
 function seedValue(v: string): number {
   const n = Number(v);
@@ -20,13 +16,7 @@ function seedValue(v: string): number {
   return n | 0;
 }
 
-function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!(n > 0)) throw new InvalidArgumentError("expected a positive number");
-  return n;
-}
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export interface PropertiesCliOptions {
   server?: string;

@@ -17,8 +17,8 @@ import { checkProgram } from "../engine/program-lookup.ts";
 import { resolveCommandPermissions } from "../permissions/index.ts";
 import { wrapCommand, type WrappedCommand } from "../sandbox/backends/index.ts";
 import type { ExecEntry, Session } from "../session.ts";
-import { decodeBase64Strict } from "../util/base64.ts";
 import { decodeOutput } from "../util/text.ts";
+import { decodeWritePayload } from "./write-payload.ts";
 import { fail, ok, type HandlerOutcome, type Reply } from "./types.ts";
 import { log } from "../log.ts";
 
@@ -173,15 +173,9 @@ async function lookup(session: Session, processId: string): Promise<Lookup> {
 }
 
 export async function commandExecWrite(session: Session, params: CommandExecWriteParams): Promise<HandlerOutcome> {
-  const delta = params.deltaBase64 ?? null;
-  const close = params.closeStdin === true;
-  if (delta === null && !close) return fail(invalidParams(Messages.execWriteNeedsPayload));
-  let bytes: Buffer | undefined;
-  if (delta !== null) {
-    const decoded = decodeBase64Strict(delta);
-    if (!decoded.ok) return fail(invalidParams(Messages.invalidBase64(decoded.detail)));
-    bytes = decoded.bytes;
-  }
+  const payload = decodeWritePayload(params, Messages.execWriteNeedsPayload);
+  if (!payload.ok) return payload.reply;
+  const { bytes, close } = payload;
   const found = await lookup(session, params.processId);
   if (!found.ok) return found.reply;
   const { entry } = found;

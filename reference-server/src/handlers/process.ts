@@ -17,9 +17,9 @@ import {
 import { startProcess } from "../engine/run.ts";
 import { SpawnError, type RunOutcome, type RunningProcess } from "../engine/types.ts";
 import type { Session } from "../session.ts";
-import { decodeBase64Strict } from "../util/base64.ts";
 import { decodeOutput } from "../util/text.ts";
 import { childEnv } from "./command-exec.ts";
+import { decodeWritePayload } from "./write-payload.ts";
 import { fail, ok, type HandlerOutcome, type Reply } from "./types.ts";
 import { log } from "../log.ts";
 
@@ -135,15 +135,9 @@ function lookup(session: Session, handle: string): Lookup {
 }
 
 export function processWriteStdin(session: Session, params: ProcessWriteStdinParams): HandlerOutcome {
-  const delta = params.deltaBase64 ?? null;
-  const close = params.closeStdin === true;
-  if (delta === null && !close) return fail(invalidParams(Messages.processWriteNeedsPayload));
-  let bytes: Buffer | undefined;
-  if (delta !== null) {
-    const decoded = decodeBase64Strict(delta);
-    if (!decoded.ok) return fail(invalidParams(Messages.invalidBase64(decoded.detail)));
-    bytes = decoded.bytes;
-  }
+  const payload = decodeWritePayload(params, Messages.processWriteNeedsPayload);
+  if (!payload.ok) return payload.reply;
+  const { bytes, close } = payload;
   const found = lookup(session, params.processHandle);
   if (!found.ok) return found.reply;
   const { entry } = found;
