@@ -214,7 +214,7 @@ describe("cli", () => {
     mkdirSync(fx, { recursive: true });
     writeFileSync(join(fx, "t.ok.jsonc"), JSON.stringify({ id: "t.ok", title: "t", spec: "s", steps: [{ step: "sleep", ms: 1 }] }));
     const { code } = await cli([
-      "run", "--server", `"${process.execPath}" "${FAKE_SERVER}"`, "--fixtures", join(dir, "fx"),
+      "run", "--no-properties", "--server", `"${process.execPath}" "${FAKE_SERVER}"`, "--fixtures", join(dir, "fx"),
       "--reporter", "junit", "--out", join(dir, "r.xml"), "--reporter", "json", "--out", join(dir, "r.json"),
     ]);
     expect(code).toBe(0);
@@ -229,13 +229,13 @@ describe("cli", () => {
     writeFileSync(join(fx, "t.bad.jsonc"), JSON.stringify({ id: "t.bad", title: "t", spec: "s", steps: [{ step: "waitFile", path: "never", withinMs: 50 }] }));
     const descriptor = join(dir, "impl.jsonc");
     writeFileSync(descriptor, JSON.stringify({ name: "fake", command: [process.execPath, FAKE_SERVER], baseline: "impl.baseline.jsonc" }));
-    const first = await cli(["run", "--implementation", descriptor, "--fixtures", join(dir, "fx"), "--reporter", "json", "--out", join(dir, "r.json")]);
+    const first = await cli(["run", "--no-properties", "--implementation", descriptor, "--fixtures", join(dir, "fx"), "--reporter", "json", "--out", join(dir, "r.json")]);
     expect(first.code).toBe(1);
     await cli(["run", "--implementation", descriptor, "--fixtures", join(dir, "fx"), "--update-baseline", "--reporter", "json", "--out", join(dir, "r.json")]);
     const written = readFileSync(join(dir, "impl.baseline.jsonc"), "utf8");
     expect(written).toContain('"fixture": "t.bad"');
     expect(written).not.toContain("t.ok");
-    const second = await cli(["run", "--implementation", descriptor, "--fixtures", join(dir, "fx"), "--reporter", "json", "--out", join(dir, "r.json")]);
+    const second = await cli(["run", "--no-properties", "--implementation", descriptor, "--fixtures", join(dir, "fx"), "--reporter", "json", "--out", join(dir, "r.json")]);
     expect(second.code).toBe(0);
     await expect(cli(["run", "--implementation", descriptor, "--fixtures", join(dir, "fx"), "--filter", "t.*", "--update-baseline"])).rejects.toThrow(/full run/);
   });

@@ -183,7 +183,7 @@ export function buildProgram(): Command {
       // A full run against a server the kit starts also runs the property-based tests, on a
       // modest budget; `properties` runs them alone with more control.
       let propertiesOk = true;
-      if (opts.properties !== false && !selection.partial && impl.connect === undefined) {
+      if (opts.properties !== false && !selection.partial && !opts.updateBaseline && impl.connect === undefined) {
         const properties = await runProperties({ implementation: impl, ...RUN_DEFAULTS, log: (line) => process.stderr.write(`${line}\n`) });
         process.stdout.write(`${renderPropertiesReport(properties)}\n`);
         propertiesOk = properties.ok;
