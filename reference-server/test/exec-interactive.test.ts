@@ -150,6 +150,20 @@ describe("tty", () => {
     });
   });
 
+  it("after closeStdin, closing again or an empty delta is accepted; only bytes are refused (as Codex)", async () => {
+    await withServer(async (s) => {
+      const run = s.start("command/exec", exec(["sh", "-c", "cat; sleep 1"], { processId: "twice", streamStdin: true }));
+      expect((await s.request("command/exec/write", { processId: "twice", closeStdin: true })).result).toEqual({});
+      expect((await s.request("command/exec/write", { processId: "twice", closeStdin: true })).result).toEqual({});
+      expect((await s.request("command/exec/write", { processId: "twice", deltaBase64: "" })).result).toEqual({});
+      expect((await s.request("command/exec/write", { processId: "twice", deltaBase64: b64("x") })).error).toEqual({
+        code: -32600,
+        message: "stdin is already closed",
+      });
+      expect((await run.reply).result).toEqual({ exitCode: 0, stdout: "", stderr: "" });
+    });
+  });
+
   it("closeStdin on a tty sends end-of-file", async () => {
     await withServer(async (s) => {
       const run = s.start("command/exec", exec(["cat"], { processId: "c", tty: true }));

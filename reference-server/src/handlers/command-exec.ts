@@ -180,11 +180,14 @@ export async function commandExecWrite(session: Session, params: CommandExecWrit
   if (!found.ok) return found.reply;
   const { entry } = found;
   if (!entry.streamStdin) return fail(invalidRequest(Messages.execStdinNotEnabled));
-  if (entry.stdinClosed) return fail(invalidRequest(Messages.stdinClosed));
+  const hasBytes = bytes !== undefined && bytes.length > 0;
+  // As Codex 0.169.0: only bytes meet a closed stdin with an error; closing it again (or
+  // an empty delta) is accepted and does nothing.
+  if (entry.stdinClosed && hasBytes) return fail(invalidRequest(Messages.stdinClosed));
   // Hand the bytes over now (keeps order), answer once they were taken: a child that
   // does not read must not hold up terminate/resize queued behind this write.
-  const written = bytes !== undefined && bytes.length > 0 ? entry.process.writeStdin(bytes) : Promise.resolve();
-  if (close) {
+  const written = hasBytes ? entry.process.writeStdin(bytes!) : Promise.resolve();
+  if (close && !entry.stdinClosed) {
     entry.stdinClosed = true;
     entry.process.closeStdin();
   }
