@@ -62,7 +62,8 @@ describe.skipIf(!probeBuilt)("probe", () => {
     let out = "";
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
-      if (out === "ready") child.kill("SIGTERM");
+      // process.kill: Deno's ChildProcess.kill() misreports the exit status.
+      if (out === "ready") process.kill(child.pid!, "SIGTERM");
     });
     const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
     expect(out).toBe("readysurvived");

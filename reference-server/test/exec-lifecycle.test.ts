@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ServerProcess, eventually, exec, withServer } from "./helpers/server.ts";
+import { ServerProcess, eventually, exec, signal, withServer } from "./helpers/server.ts";
 
 function gone(pid: number): boolean {
   try {
@@ -156,7 +156,7 @@ describe("nothing is left running", () => {
     await s.initialize();
     s.send({ id: "a", method: "command/exec", params: exec(["sh", "-c", markerScript(dir)], { processId: "t", tty: true }) });
     const ids = await pids(dir);
-    s.child.kill("SIGTERM");
+    signal(s.child, "SIGTERM");
     expect((await s.exited).code).toBe(0);
     await expectAllDead(dir, ids);
   });

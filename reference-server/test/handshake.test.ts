@@ -1,6 +1,6 @@
 // Transport and session: framing, handshake, error precedence, experimental gate, opt-outs.
 import { describe, expect, it } from "vitest";
-import { ServerProcess, exec, withServer } from "./helpers/server.ts";
+import { ServerProcess, exec, signal, withServer } from "./helpers/server.ts";
 
 const clientInfo = { name: "ref-test", version: "1.0" };
 
@@ -200,7 +200,7 @@ describe("shutdown", () => {
   it("exits 0 on SIGTERM", async () => {
     const s = new ServerProcess();
     await s.initialize();
-    s.child.kill("SIGTERM");
+    signal(s.child, "SIGTERM");
     expect((await s.exited).code).toBe(0);
   });
 

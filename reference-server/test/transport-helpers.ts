@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import WebSocket from "ws";
-import { ROOT, serverCommand, type Message } from "./helpers/server.ts";
+import { ROOT, serverCommand, signal, type Message } from "./helpers/server.ts";
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
@@ -51,7 +51,7 @@ export class ListeningServer {
 
   /** SIGTERM, then SIGKILL after 5 s. */
   async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGTERM");
+    if (this.child.exitCode === null && this.child.signalCode === null) signal(this.child, "SIGTERM");
     const timer = setTimeout(() => this.kill(), 5_000);
     const info = await this.exited;
     clearTimeout(timer);
@@ -59,7 +59,7 @@ export class ListeningServer {
   }
 
   kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+    if (this.child.exitCode === null && this.child.signalCode === null) signal(this.child, "SIGKILL");
   }
 }
 
@@ -71,7 +71,7 @@ export function runToExit(args: string[], timeoutMs = 20_000): Promise<{ code: n
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (c: string) => (stderr += c));
   child.stdout.resume();
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const timer = setTimeout(() => signal(child, "SIGKILL"), timeoutMs);
   return new Promise((res) =>
     child.once("exit", (code) => {
       clearTimeout(timer);

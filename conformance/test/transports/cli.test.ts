@@ -8,6 +8,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/probe-path.ts";
 
+// Servers here are Node programs; under Deno, process.execPath is the Deno binary.
+const NODE = process.execPath.includes("deno") ? "node" : process.execPath;
+
 const ROOT = packageRoot();
 const SERVER_JS = join(ROOT, "dist", "reference-server", "src", "main.js");
 const CLI_JS = join(ROOT, "dist", "conformance", "src", "cli", "main.js");
@@ -15,7 +18,7 @@ const built = existsSync(SERVER_JS) && existsSync(CLI_JS);
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI_JS, ...args], { cwd: ROOT, timeout: 60_000, encoding: "utf8" }, (error, stdout, stderr) => {
+    execFile(NODE, [CLI_JS, ...args], { cwd: ROOT, timeout: 60_000, encoding: "utf8" }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as { code?: unknown }).code === "number" ? ((error as { code: number }).code) : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -24,7 +27,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 
 async function listen(dir: string, listen: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
   const ready = join(mkdtempSync(join(dir, "r-")), "ready");
-  const child = spawn(process.execPath, [SERVER_JS, "--listen", listen, "--ready-file", ready, ...extra], { cwd: dir, stdio: "ignore" });
+  const child = spawn(NODE, [SERVER_JS, "--listen", listen, "--ready-file", ready, ...extra], { cwd: dir, stdio: "ignore" });
   const deadline = Date.now() + 20_000;
   while (!existsSync(ready)) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server on ${listen} did not start`);
@@ -44,8 +47,8 @@ describe.skipIf(!built || process.platform === "win32")("cli over sockets", () =
     unix = await listen(dir, `unix://${join(dir, "s.sock")}`);
   });
   afterAll(() => {
-    ws?.child.kill("SIGTERM");
-    unix?.child.kill("SIGTERM");
+    if (ws?.child.pid) process.kill(ws.child.pid, "SIGTERM");
+    if (unix?.child.pid) process.kill(unix.child.pid, "SIGTERM");
     rmSync(dir, { recursive: true, force: true });
   });
 

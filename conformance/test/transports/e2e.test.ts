@@ -19,9 +19,12 @@ import { runFixture, type RunOptions } from "../../src/run-fixture.ts";
 import { runSuite, selectFixtures } from "../../src/suite.ts";
 import { LaunchedServer, openServer, parseSocketTarget, type SocketTarget } from "../../src/transports/index.ts";
 
+// Servers here are Node programs; under Deno, process.execPath is the Deno binary.
+const NODE = process.execPath.includes("deno") ? "node" : process.execPath;
+
 const ROOT = packageRoot();
 const SERVER_JS = join(ROOT, "dist", "reference-server", "src", "main.js");
-const PROBE = [process.execPath, join(ROOT, "dist", "conformance", "src", "probe", "probe.js")];
+const PROBE = [NODE, join(ROOT, "dist", "conformance", "src", "probe", "probe.js")];
 const built = existsSync(SERVER_JS) && existsSync(PROBE[1]!);
 
 const SAMPLE = [
@@ -58,7 +61,7 @@ writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
 
 async function startListening(listen: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
   const ready = join(mkdtempSync(join(dir, "r-")), "ready");
-  const child = spawn(process.execPath, [SERVER_JS, "--listen", listen, "--ready-file", ready, ...extra], { cwd: dir, stdio: "ignore" });
+  const child = spawn(NODE, [SERVER_JS, "--listen", listen, "--ready-file", ready, ...extra], { cwd: dir, stdio: "ignore" });
   const deadline = Date.now() + 20_000;
   while (!existsSync(ready)) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server on ${listen} did not start`);
@@ -71,12 +74,12 @@ const stop = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once("exit", () => resolve());
-    child.kill("SIGTERM");
+    if (child.pid) process.kill(child.pid, "SIGTERM");
     setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
   });
 
 const options = (connect?: SocketTarget): RunOptions => ({
-  server: { argv: [process.execPath, SERVER_JS], env: {}, ...(connect !== undefined ? { connect } : {}) },
+  server: { argv: [NODE, SERVER_JS], env: {}, ...(connect !== undefined ? { connect } : {}) },
   probe: PROBE,
   timeoutMultiplier: 1,
 });
@@ -185,7 +188,7 @@ describe.skipIf(!built || process.platform === "win32")("transports end to end",
     it("a server that exits before listening is a harness error", async () => {
       const r = await runFixture(byId("handshake.already-initialized").fixture, {
         ...options(),
-        server: { argv: [process.execPath, "-e", "process.exit(3)", "--"], env: {}, launch: { kind: "ws", authToken: true } },
+        server: { argv: [NODE, "-e", "process.exit(3)", "--"], env: {}, launch: { kind: "ws", authToken: true } },
       });
       expect(r.status).toBe("error");
       expect(r.failures[0]?.message).toMatch(/the server exited \(code 3, signal null\) before listening/);
@@ -193,7 +196,7 @@ describe.skipIf(!built || process.platform === "win32")("transports end to end",
 
     it("a server that never listens times out as a harness error and is stopped", async () => {
       const conn = openServer({
-        argv: [process.execPath, "-e", "setInterval(() => {}, 1000)", "--"],
+        argv: [NODE, "-e", "setInterval(() => {}, 1000)", "--"],
         cwd: dir,
         env: { PATH: process.env.PATH ?? "" },
         onLine: () => undefined,

@@ -21,7 +21,10 @@ export const DANGER = { type: "dangerFullAccess" } as const;
 /** Deno runs the sources when the tests run under Deno, or with REF_SERVER_RUNTIME=deno. */
 export function serverCommand(): { cmd: string; args: string[] } {
   if ((globalThis as { Deno?: unknown }).Deno !== undefined || process.env.REF_SERVER_RUNTIME === "deno") {
-    return { cmd: resolve(ROOT, "node_modules/.bin/deno"), args: ["run", "-A", resolve(ROOT, "reference-server/src/main.ts")] };
+    // Under Deno, the running Deno binary: node_modules/.bin/deno may be npm's Node wrapper
+    // script, which would take the signals meant for the server.
+    const deno = (globalThis as { Deno?: { execPath(): string } }).Deno?.execPath() ?? resolve(ROOT, "node_modules/.bin/deno");
+    return { cmd: deno, args: ["run", "-A", resolve(ROOT, "reference-server/src/main.ts")] };
   }
   return { cmd: process.execPath, args: [resolve(ROOT, "dist/reference-server/src/main.js")] };
 }
@@ -136,7 +139,7 @@ export class ServerProcess {
   }
 
   kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+    if (this.child.exitCode === null && this.child.signalCode === null) signal(this.child, "SIGKILL");
   }
 }
 
@@ -171,5 +174,18 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     if (await check()) return;
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/**
+ * Sends a signal by pid. Deno's `ChildProcess.kill()` reports the child as killed by that
+ * signal even when it handled it and exited 0; `process.kill` leaves the real status.
+ */
+export function signal(child: { pid?: number | undefined }, sig: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(child.pid, sig);
+  } catch {
+    // Already gone.
   }
 }
