@@ -9,7 +9,8 @@ import {
   parseLine,
   type ClientRequestMethod,
   type ParamsOf,
-  type RequestId,
+  formatRequestId,
+  type WireRequestId,
 } from "../../schema/src/index.ts";
 import { decode } from "./decode.ts";
 import { initialize } from "./handlers/initialize.ts";
@@ -63,17 +64,17 @@ export class Dispatcher {
         return;
       case "response":
       case "error":
-        log("warn", `unexpected ${message.kind} for id ${JSON.stringify(message.id)}`);
+        log("warn", `unexpected ${message.kind} for id ${formatRequestId(message.id)}`);
         return;
       case "request":
         void this.handleRequest(message.id, message.method, message.params, message.hasParams).catch((error) => {
-          log("error", `request ${JSON.stringify(message.id)} crashed: ${error instanceof Error ? error.stack : String(error)}`);
+          log("error", `request ${formatRequestId(message.id)} crashed: ${error instanceof Error ? error.stack : String(error)}`);
           void this.session.respondError(message.id, internalError(`internal error: ${String(error)}`));
         });
     }
   }
 
-  private async handleRequest(id: RequestId, method: string, params: unknown, hasParams: boolean): Promise<void> {
+  private async handleRequest(id: WireRequestId, method: string, params: unknown, hasParams: boolean): Promise<void> {
     const session = this.session;
     const decoded = decode(method, params, hasParams);
     if (!decoded.ok) return session.respondError(id, decoded.error);
@@ -90,7 +91,7 @@ export class Dispatcher {
     return this.reply(id, "deferred" in outcome ? await outcome.deferred : outcome);
   }
 
-  private reply(id: RequestId, reply: Reply): Promise<void> {
+  private reply(id: WireRequestId, reply: Reply): Promise<void> {
     return "error" in reply ? this.session.respondError(id, reply.error) : this.session.respond(id, reply.result);
   }
 

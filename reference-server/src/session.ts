@@ -3,7 +3,9 @@
 import {
   isServerNotificationMethod,
   serverNotifications,
-  type RequestId,
+  formatRequestId,
+  serializeMessage,
+  type WireRequestId,
   type ServerNotificationMethod,
   type WireError,
 } from "../../schema/src/index.ts";
@@ -41,15 +43,15 @@ export class Session {
 
   private send(message: Record<string, unknown>): Promise<void> {
     if (this.closed) return Promise.resolve();
-    return this.out.send(JSON.stringify(message));
+    return this.out.send(serializeMessage(message));
   }
 
-  respond(id: RequestId, result: unknown): Promise<void> {
+  respond(id: WireRequestId, result: unknown): Promise<void> {
     return this.send({ id, result });
   }
 
-  respondError(id: RequestId, error: WireError): Promise<void> {
-    log("debug", `request ${JSON.stringify(id)} failed: ${error.code} ${error.message}`);
+  respondError(id: WireRequestId, error: WireError): Promise<void> {
+    log("debug", `request ${formatRequestId(id)} failed: ${error.code} ${error.message}`);
     return this.send({ id, error });
   }
 

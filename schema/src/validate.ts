@@ -8,18 +8,69 @@ import type { RequestId } from "./primitives.ts";
 import { EXPERIMENTAL_KEY, isExperimentalSchema } from "./stability.ts";
 import { expectedVariants, serdeDetail } from "./serde-detail.ts";
 
+/**
+ * A request id as it travels: upstream's ids are i64, so an integer beyond 2^53 is kept
+ * exactly as a bigint (JSON.parse would round it) and echoed as the same JSON number.
+ */
+export type WireRequestId = RequestId | bigint;
+
 export type IncomingMessage =
-  | { kind: "request"; id: RequestId; method: string; params: unknown; hasParams: boolean }
+  | { kind: "request"; id: WireRequestId; method: string; params: unknown; hasParams: boolean }
   | { kind: "notification"; method: string; params: unknown }
-  | { kind: "response"; id: RequestId; result: unknown }
-  | { kind: "error"; id: RequestId; error: unknown }
+  | { kind: "response"; id: WireRequestId; result: unknown }
+  | { kind: "error"; id: WireRequestId; error: unknown }
   | { kind: "invalid"; reason: string };
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-export function isRequestId(value: unknown): value is RequestId {
-  return typeof value === "string" || (typeof value === "number" && Number.isSafeInteger(value));
+export function isRequestId(value: unknown): value is WireRequestId {
+  return typeof value === "string" || typeof value === "bigint" || (typeof value === "number" && Number.isSafeInteger(value));
+}
+
+const I64_MIN_BIG = -(2n ** 63n);
+const I64_MAX_BIG = 2n ** 63n - 1n;
+
+/** The literal text of the top-level `"id"` member of a JSON object, if it is an integer. */
+export function topLevelIdLiteral(text: string): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") depth--;
+    else if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      if (depth === 1 && text.slice(i, j + 1) === '"id"') {
+        const value = /^\s*:\s*(-?\d+)\s*[,}]/.exec(text.slice(j + 1));
+        if (value) return value[1];
+      }
+      i = j;
+    }
+  }
+  return undefined;
+}
+
+/** Replaces a rounded top-level integer id by its exact value (as a bigint) when it is an i64. */
+function exactId(value: unknown, line: string): unknown {
+  if (!isRecord(value) || typeof value.id !== "number" || !Number.isInteger(value.id) || Number.isSafeInteger(value.id)) return value;
+  const literal = topLevelIdLiteral(line);
+  if (literal === undefined) return value;
+  const big = BigInt(literal);
+  return big >= I64_MIN_BIG && big <= I64_MAX_BIG ? { ...value, id: big } : value;
+}
+
+/** Compact JSON for one outgoing message; a bigint id is written as the JSON number it is. */
+export function serializeMessage(message: Record<string, unknown>): string {
+  if (typeof message.id !== "bigint") return JSON.stringify(message);
+  const { id, ...rest } = message;
+  const body = JSON.stringify(rest);
+  return body === "{}" ? `{"id":${id}}` : `{"id":${id},${body.slice(1)}`;
+}
+
+/** A request id for log lines. */
+export function formatRequestId(id: WireRequestId): string {
+  return typeof id === "bigint" ? id.toString() : JSON.stringify(id);
 }
 
 /**
@@ -50,7 +101,7 @@ export function parseLine(line: string): IncomingMessage {
   } catch (e) {
     return { kind: "invalid", reason: `not JSON: ${(e as Error).message}` };
   }
-  return classifyMessage(value);
+  return classifyMessage(exactId(value, line));
 }
 
 export type DecodedRequest<M extends ClientRequestMethod = ClientRequestMethod> =

@@ -6,6 +6,8 @@ import {
   experimentalReason,
   normalizeLegacyParams,
   parseLine,
+  serializeMessage,
+  topLevelIdLiteral,
 } from "../src/index.ts";
 
 const detail = (method: string, params: unknown, hasParams = true) => {
@@ -158,5 +160,25 @@ describe("upstream deserializer details", () => {
     const decoded = decodeRequest("command/exec", JSON.parse('{"command":["x"],"timeoutMs":9223372036854775807,"outputBytesCap":18446744073709551615}'));
     expect(decoded.ok && decoded.params).toMatchObject({ timeoutMs: Number.MAX_SAFE_INTEGER, outputBytesCap: Number.MAX_SAFE_INTEGER });
     expect(detail("command/exec", { command: ["x"], outputBytesCap: 2 ** 70 })).toMatch(/^Invalid request: invalid value: integer `.*`, expected usize$/);
+  });
+});
+
+describe("64-bit request ids", () => {
+  it("keeps integer ids beyond 2^53 exact and echoes them as the same JSON number", () => {
+    const line = '{"params":{"id":1},"method":"command/exec","id":9223372036854775807}';
+    const message = parseLine(line);
+    expect(message).toMatchObject({ kind: "request", id: 9223372036854775807n });
+    const id = (message as { id: bigint }).id;
+    expect(serializeMessage({ id, result: { ok: true } })).toBe('{"id":9223372036854775807,"result":{"ok":true}}');
+    expect(serializeMessage({ id: -(2n ** 63n), error: { code: 1, message: "m" } })).toBe(
+      '{"id":-9223372036854775808,"error":{"code":1,"message":"m"}}',
+    );
+    expect(serializeMessage({ id: 7, result: {} })).toBe('{"id":7,"result":{}}');
+  });
+
+  it("finds only the top-level id, and leaves ids outside i64 unanswerable", () => {
+    expect(topLevelIdLiteral('{"a":{"id":5},"b":"\\"id\\":6","id":9007199254740993}')).toBe("9007199254740993");
+    expect(topLevelIdLiteral('{"a":[{"id":5}]}')).toBeUndefined();
+    expect(parseLine('{"id":12345678901234567890,"method":"x"}').kind).toBe("notification");
   });
 });

@@ -9,7 +9,7 @@
 // later.`. Output a client does not read is bounded by `maxOutboundBytes`: past it a
 // disconnectable transport (WebSocket) drops the connection, stdio stops reading input
 // until the peer catches up.
-import { parseLine } from "../../../schema/src/index.ts";
+import { formatRequestId, parseLine, serializeMessage } from "../../../schema/src/index.ts";
 import type { ServerConfig } from "../config.ts";
 import { Dispatcher } from "../dispatch.ts";
 import { log } from "../log.ts";
@@ -87,8 +87,8 @@ export class Connection {
       return;
     }
     if (this.queue.length >= this.limits.maxQueuedRequests) {
-      log("warn", `${this.label}: request queue full (${this.queue.length}); answering ${JSON.stringify(message.id)} with -32001`);
-      this.port.write(JSON.stringify({ id: message.id, error: { code: OVERLOADED_CODE, message: OVERLOADED_MESSAGE } }));
+      log("warn", `${this.label}: request queue full (${this.queue.length}); answering ${formatRequestId(message.id)} with -32001`);
+      this.port.write(serializeMessage({ id: message.id, error: { code: OVERLOADED_CODE, message: OVERLOADED_MESSAGE } }));
       this.checkOutbound();
       return;
     }
