@@ -45,6 +45,20 @@ const sizeArb = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 60_000, max: 140_000 }) },
 );
 
+
+/**
+ * A pattern as a probe argument, in the escapes the probe undoes (\\ \r \n \t \xHH). Control
+ * characters must not travel raw: Deno drops a trailing "\r" from program arguments.
+ */
+export function probeEscape(pattern: string): string {
+  return pattern.replace(/[\\\x00-\x1f\x7f]/g, (c) => {
+    if (c === "\\") return "\\\\";
+    if (c === "\r") return "\\r";
+    if (c === "\n") return "\\n";
+    if (c === "\t") return "\\t";
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  });
+}
 function capArb(surface: Surface): fc.Arbitrary<CapChoice> {
   const kinds: fc.Arbitrary<CapChoice>[] = [
     fc.constant<CapChoice>({ kind: "absent" }),
@@ -88,7 +102,7 @@ export function outputCapArbitrary(surface: Surface): fc.Arbitrary<OutputCapCase
 }
 
 export function outputCapArgv(probe: string[], c: OutputCapCase): string[] {
-  return [...probe, "outn", String(c.stdout.size), c.stdout.pattern, "errn", String(c.stderr.size), c.stderr.pattern];
+  return [...probe, "outn", String(c.stdout.size), probeEscape(c.stdout.pattern), "errn", String(c.stderr.size), probeEscape(c.stderr.pattern)];
 }
 
 function checkStreamed(name: string, got: StreamOutcome, want: StreamExpectation, surface: Surface): void {
@@ -142,7 +156,7 @@ function capParams(c: CapChoice): Record<string, unknown> {
 
 export function outputCapFixture(surface: Surface, c: OutputCapCase, id: string): FixtureInput {
   const cap = effectiveCap(surface, c.cap);
-  const command = ["${probe}", "outn", String(c.stdout.size), c.stdout.pattern, "errn", String(c.stderr.size), c.stderr.pattern];
+  const command = ["${probe}", "outn", String(c.stdout.size), probeEscape(c.stdout.pattern), "errn", String(c.stderr.size), probeEscape(c.stderr.pattern)];
   const steps: FixtureInput["steps"] = [];
   const idKey = surface === "exec" ? "processId" : "processHandle";
   const params: Record<string, unknown> = {
