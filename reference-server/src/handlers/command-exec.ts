@@ -18,7 +18,7 @@ import { resolveCommandPermissions } from "../permissions/index.ts";
 import { wrapCommand, type WrappedCommand } from "../sandbox/backends/index.ts";
 import type { ExecEntry, Session } from "../session.ts";
 import { decodeOutput } from "../util/text.ts";
-import { decodeWritePayload } from "./write-payload.ts";
+import { applyWrite, decodeWritePayload } from "./write-payload.ts";
 import { fail, ok, type HandlerOutcome, type Reply } from "./types.ts";
 import { log } from "../log.ts";
 
@@ -180,18 +180,7 @@ export async function commandExecWrite(session: Session, params: CommandExecWrit
   if (!found.ok) return found.reply;
   const { entry } = found;
   if (!entry.streamStdin) return fail(invalidRequest(Messages.execStdinNotEnabled));
-  const hasBytes = bytes !== undefined && bytes.length > 0;
-  // As Codex 0.169.0: only bytes meet a closed stdin with an error; closing it again (or
-  // an empty delta) is accepted and does nothing.
-  if (entry.stdinClosed && hasBytes) return fail(invalidRequest(Messages.stdinClosed));
-  // Hand the bytes over now (keeps order), answer once they were taken: a child that
-  // does not read must not hold up terminate/resize queued behind this write.
-  const written = hasBytes ? entry.process.writeStdin(bytes!) : Promise.resolve();
-  if (close && !entry.stdinClosed) {
-    entry.stdinClosed = true;
-    entry.process.closeStdin();
-  }
-  return { deferred: written.then(() => ok({})) };
+  return applyWrite(entry, bytes, close);
 }
 
 export async function commandExecResize(session: Session, params: CommandExecResizeParams): Promise<Reply> {

@@ -19,7 +19,7 @@ import { SpawnError, type RunOutcome, type RunningProcess } from "../engine/type
 import type { Session } from "../session.ts";
 import { decodeOutput } from "../util/text.ts";
 import { childEnv } from "./command-exec.ts";
-import { decodeWritePayload } from "./write-payload.ts";
+import { applyWrite, decodeWritePayload } from "./write-payload.ts";
 import { fail, ok, type HandlerOutcome, type Reply } from "./types.ts";
 import { log } from "../log.ts";
 
@@ -142,18 +142,7 @@ export function processWriteStdin(session: Session, params: ProcessWriteStdinPar
   if (!found.ok) return found.reply;
   const { entry } = found;
   if (!entry.streamStdin) return fail(invalidRequest(Messages.processStdinNotEnabled));
-  const hasBytes = bytes !== undefined && bytes.length > 0;
-  // As Codex 0.169.0: only bytes meet a closed stdin with an error; closing it again (or
-  // an empty delta) is accepted and does nothing.
-  if (entry.stdinClosed && hasBytes) return fail(invalidRequest(Messages.stdinClosed));
-  // Bytes are handed over now (keeps their order); the answer waits until they were
-  // taken, without holding up kill/resize queued behind this write.
-  const written = hasBytes ? entry.process.writeStdin(bytes!) : Promise.resolve();
-  if (close && !entry.stdinClosed) {
-    entry.stdinClosed = true;
-    entry.process.closeStdin();
-  }
-  return { deferred: written.then(() => ok({})) };
+  return applyWrite(entry, bytes, close);
 }
 
 export function processResizePty(session: Session, params: ProcessResizePtyParams): Reply {
