@@ -12,7 +12,8 @@ import { z } from "zod";
 import { parseJsonc } from "../../schema/src/jsonc.ts";
 import { BaselineEntry } from "./baseline.ts";
 import { FEATURE_TAGS } from "./fixture/format.ts";
-import type { LaunchSpec, SocketTarget } from "./transports/index.ts";
+import { isSocketServer, parseSocketTarget, type LaunchSpec, type SocketTarget } from "./transports/index.ts";
+import { splitCommandLine } from "./server-process.ts";
 
 const SocketTransport = (kind: "ws" | "unix") =>
   z
@@ -227,4 +228,25 @@ export function socketImplementation(server: string, target: SocketTarget, featu
     setupHint: undefined,
     connect: target,
   };
+}
+
+/** The implementation named by the CLI's `--implementation` / `--server` (+ `--feature`, `--auth-token-file`). */
+export function implementationFromOptions(opts: { server?: string; implementation?: string; feature?: string[]; authTokenFile?: string }): Implementation {
+  if (opts.server && opts.implementation) throw new Error("give --server or --implementation, not both");
+  const socket = opts.server !== undefined && isSocketServer(opts.server);
+  if (opts.authTokenFile !== undefined && !socket) throw new Error("--auth-token-file applies to --server ws://… and unix://… only");
+  if (opts.implementation) {
+    const impl = loadImplementation(opts.implementation);
+    if (opts.feature?.length) impl.features = opts.feature;
+    return impl;
+  }
+  if (opts.server) {
+    const features = opts.feature ?? ["experimental", "tty", ...(process.platform === "win32" ? ["windows"] : ["unix", "signals"])];
+    if (socket) {
+      const target = parseSocketTarget(opts.server, opts.authTokenFile !== undefined ? { authTokenFile: opts.authTokenFile } : {});
+      return socketImplementation(opts.server, target, features);
+    }
+    return adHocImplementation(splitCommandLine(opts.server), features);
+  }
+  throw new Error("give --server \"<command line>\" (or ws://IP:PORT, unix://PATH) or --implementation <descriptor.jsonc>");
 }

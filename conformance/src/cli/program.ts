@@ -13,7 +13,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { serializeBaseline, updatedBaseline } from "../baseline.ts";
 import { fixtureJsonSchema, requiredFeatures } from "../fixture/format.ts";
 import { loadFixtures } from "../fixture/load.ts";
-import { adHocImplementation, implementationJsonSchema, loadImplementation, socketImplementation, type Implementation } from "../implementation.ts";
+import { implementationFromOptions, implementationJsonSchema, type Implementation } from "../implementation.ts";
 import { lintCorpus } from "../lint.ts";
 import { packageRoot, probeArgv } from "../probe-path.ts";
 import { renderJson } from "../reporters/json.ts";
@@ -24,9 +24,7 @@ import { renderTap } from "../reporters/tap.ts";
 import { transcriptText } from "../reporters/common.ts";
 import { KIT_VERSION } from "../run-fixture.ts";
 import { probeServer } from "../probe-server.ts";
-import { splitCommandLine } from "../server-process.ts";
 import { defaultJobs, runSuite, selectFixtures, type SuiteReport } from "../suite.ts";
-import { isSocketServer, parseSocketTarget } from "../transports/index.ts";
 
 const REPORTERS = ["pretty", "json", "junit", "tap", "markdown"] as const;
 type ReporterName = (typeof REPORTERS)[number];
@@ -44,26 +42,6 @@ const EXIT_USAGE = 2;
 
 function defaultFixturesDir(): string {
   return join(packageRoot(), "fixtures");
-}
-
-function resolveImplementation(opts: { server?: string; implementation?: string; feature?: string[]; authTokenFile?: string }): Implementation {
-  if (opts.server && opts.implementation) throw new Error("give --server or --implementation, not both");
-  const socket = opts.server !== undefined && isSocketServer(opts.server);
-  if (opts.authTokenFile !== undefined && !socket) throw new Error("--auth-token-file applies to --server ws://… and unix://… only");
-  if (opts.implementation) {
-    const impl = loadImplementation(opts.implementation);
-    if (opts.feature?.length) impl.features = opts.feature;
-    return impl;
-  }
-  if (opts.server) {
-    const features = opts.feature ?? ["experimental", "tty", ...(process.platform === "win32" ? ["windows"] : ["unix", "signals"])];
-    if (socket) {
-      const target = parseSocketTarget(opts.server, opts.authTokenFile !== undefined ? { authTokenFile: opts.authTokenFile } : {});
-      return socketImplementation(opts.server, target, features);
-    }
-    return adHocImplementation(splitCommandLine(opts.server), features);
-  }
-  throw new Error("give --server \"<command line>\" (or ws://IP:PORT, unix://PATH) or --implementation <descriptor.jsonc>");
 }
 
 function render(name: ReporterName, report: SuiteReport, color: boolean, verbose: boolean): string {
@@ -136,7 +114,7 @@ export function buildProgram(): Command {
     .option("--no-color", "no ANSI colors")
     .option("--no-properties", "skip the property-based tests that follow a full run (see `properties --help`)")
     .action(async (opts) => {
-      const impl = resolveImplementation(opts);
+      const impl = implementationFromOptions(opts);
       checkServerStarts(impl);
       const { fixtures, problems } = loadFixtures(resolve(opts.fixtures));
       if (problems.length) {
@@ -242,7 +220,7 @@ export function buildProgram(): Command {
     .option("--wait <ms>", "keep listening this long after the response", positiveInt, 500)
     .option("--timeout <ms>", "give up waiting for the response after this long", positiveInt, 10_000)
     .action(async (opts) => {
-      const impl = resolveImplementation(opts);
+      const impl = implementationFromOptions(opts);
       checkServerStarts(impl);
       const params = opts.params === false ? undefined : (JSON.parse(opts.params as string) as unknown);
       const result = await probeServer({

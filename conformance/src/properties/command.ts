@@ -3,8 +3,7 @@
 import { collect, positiveInt, positiveNumber } from "../cli/arg-parsers.ts";
 import process from "node:process";
 import { Command, InvalidArgumentError } from "commander";
-import { adHocImplementation, loadImplementation, type Implementation } from "../implementation.ts";
-import { splitCommandLine } from "../server-process.ts";
+import { implementationFromOptions, type Implementation } from "../implementation.ts";
 import { readClaims } from "./harness.ts";
 import { allProperties } from "./registry.ts";
 import { runProperties, type PropertiesReport } from "./run.ts";
@@ -34,18 +33,11 @@ export interface PropertiesCliOptions {
   claims?: string;
 }
 
+/** The implementation to test: properties start the server themselves, so sockets do not apply. */
 export function implementationFrom(opts: { server?: string; implementation?: string; feature?: string[] }): Implementation {
-  if (opts.server && opts.implementation) throw new Error("give --server or --implementation, not both");
-  if (opts.implementation) {
-    const impl = loadImplementation(opts.implementation);
-    if (opts.feature?.length) impl.features = opts.feature;
-    return impl;
-  }
-  if (opts.server) {
-    const features = opts.feature ?? ["experimental", "tty", ...(process.platform === "win32" ? ["windows"] : ["unix", "signals"])];
-    return adHocImplementation(splitCommandLine(opts.server), features);
-  }
-  throw new Error('give --server "<command line>" or --implementation <descriptor.jsonc>');
+  const impl = implementationFromOptions(opts);
+  if (impl.connect !== undefined) throw new Error("properties start the server themselves: give a command line or a descriptor, not ws:// or unix://");
+  return impl;
 }
 
 export function renderReport(report: PropertiesReport): string {
