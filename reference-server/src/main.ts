@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// CLI entry point: `app-server-reference [options]` serves the protocol on stdio.
+// CLI entry point: `app-server-reference [options]` serves the protocol on stdio, or on a
+// WebSocket / Unix socket with `--listen` (docs/transports.md).
 import { Command, InvalidArgumentError } from "commander";
 import { resolve } from "node:path";
 import { DEFAULTS, SERVER_VERSION, defaultConfig } from "./config.ts";
