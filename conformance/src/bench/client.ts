@@ -9,22 +9,37 @@ export interface RpcError {
   message: string;
 }
 
-export type NotificationHandler = (method: string, params: Record<string, unknown>) => void;
+/**
+ * `deltaBytes` is the decoded size of an output delta's `deltaBase64`, which the client
+ * measures without decoding (the payload itself is not passed on: `params.deltaBase64` is
+ * ""), so the client stays faster than any server it measures.
+ */
+export type NotificationHandler = (method: string, params: Record<string, unknown>, deltaBytes: number) => void;
+
+const NEWLINE = 0x0a;
+const DELTA_KEY = Buffer.from('"deltaBase64":"');
+const QUOTE = 0x22;
+const PAD = 0x3d; // "="
+
+/** The number of bytes a base64 text of `length` characters ending in `padding` "=" decodes to. */
+export function base64DecodedLength(length: number, padding: number): number {
+  return Math.floor((length * 3) / 4) - padding;
+}
 
 export class BenchClient {
   readonly child: ChildProcessByStdio<Writable, Readable, null>;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private buffered = "";
+  private partial: Buffer[] = [];
   onNotification: NotificationHandler = () => undefined;
   readonly exited: Promise<void>;
 
-  constructor(commandLine: string, cwd: string) {
-    const [program, ...args] = splitCommandLine(commandLine);
+  /** `server`: a command line (split like a shell would) or an argv. */
+  constructor(server: string | readonly string[], cwd: string) {
+    const [program, ...args] = typeof server === "string" ? splitCommandLine(server) : server;
     if (program === undefined) throw new Error("empty server command line");
     this.child = spawn(program, args, { cwd, stdio: ["pipe", "pipe", "ignore"], detached: true });
-    this.child.stdout.setEncoding("utf8");
-    this.child.stdout.on("data", (chunk: string) => this.onData(chunk));
+    this.child.stdout.on("data", (chunk: Buffer) => this.onData(chunk));
     this.child.stdin.on("error", () => undefined);
     this.exited = new Promise((resolve) => this.child.on("close", () => resolve()));
     this.exited.then(() => {
@@ -37,27 +52,43 @@ export class BenchClient {
     return this.child.pid ?? -1;
   }
 
-  private onData(chunk: string): void {
-    this.buffered += chunk;
+  // Lines are split on bytes; a base64 payload is measured, never decoded nor made a string.
+  private onData(chunk: Buffer): void {
     let start = 0;
     let nl: number;
-    while ((nl = this.buffered.indexOf("\n", start)) >= 0) {
-      const line = this.buffered.slice(start, nl);
+    while ((nl = chunk.indexOf(NEWLINE, start)) >= 0) {
+      let line = chunk.subarray(start, nl);
+      if (this.partial.length > 0) {
+        line = Buffer.concat([...this.partial, line]);
+        this.partial = [];
+      }
       start = nl + 1;
       if (line.length > 0) this.onLine(line);
     }
-    this.buffered = this.buffered.slice(start);
+    if (start < chunk.length) this.partial.push(chunk.subarray(start));
   }
 
-  private onLine(line: string): void {
+  private onLine(line: Buffer): void {
+    let text: string;
+    let deltaBytes = 0;
+    const key = line.indexOf(DELTA_KEY);
+    if (key >= 0) {
+      const from = key + DELTA_KEY.length;
+      const to = line.indexOf(QUOTE, from);
+      if (to < 0) return;
+      const padding = (line[to - 1] === PAD ? 1 : 0) + (line[to - 2] === PAD ? 1 : 0);
+      deltaBytes = base64DecodedLength(to - from, padding);
+      // The payload becomes "": the rest of the line parses as the same message.
+      text = line.subarray(0, from).toString("utf8") + line.subarray(to).toString("utf8");
+    } else text = line.toString("utf8");
     let message: { id?: unknown; method?: string; params?: Record<string, unknown>; result?: unknown; error?: RpcError };
     try {
-      message = JSON.parse(line);
+      message = JSON.parse(text);
     } catch {
       return;
     }
     if (typeof message.method === "string") {
-      if (message.id === undefined) this.onNotification(message.method, message.params ?? {});
+      if (message.id === undefined) this.onNotification(message.method, message.params ?? {}, deltaBytes);
       return;
     }
     if (typeof message.id !== "number") return;

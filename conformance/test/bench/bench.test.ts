@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
+import { base64DecodedLength, BenchClient } from "../../src/bench/client.ts";
 import { advantage, renderText } from "../../src/bench/report.ts";
 import { rssSupported, treeRssBytes } from "../../src/bench/rss.ts";
 import { percentile, summarize } from "../../src/bench/stats.ts";
@@ -55,5 +56,40 @@ describe.skipIf(!rssSupported())("process tree memory", () => {
     } finally {
       child.kill("SIGKILL");
     }
+  });
+});
+
+describe("bench client", () => {
+  it("measures output deltas without decoding them, across split writes and every padding", async () => {
+    // A stand-in server: answers initialize, then writes deltas of 1..6 bytes split mid-line.
+    const script = `
+      process.stdin.once("data", () => {
+        const lines = [JSON.stringify({ id: 1, result: {} })];
+        for (let n = 1; n <= 6; n++) {
+          lines.push(JSON.stringify({ method: "process/outputDelta", params: { processHandle: "h" + n, deltaBase64: Buffer.alloc(n, 7).toString("base64"), capReached: false } }));
+        }
+        lines.push(JSON.stringify({ method: "process/exited", params: { processHandle: "h", exitCode: 0 } }));
+        const text = lines.join("\\n") + "\\n";
+        let i = 0;
+        const next = () => { if (i < text.length) { process.stdout.write(text.slice(i, i + 7)); i += 7; setImmediate(next); } };
+        next();
+      });
+      process.stdin.resume();`;
+    const client = new BenchClient([process.execPath, "-e", script], process.cwd());
+    const seen: Array<[string, unknown, number]> = [];
+    const exited = new Promise<void>((resolve) => {
+      client.onNotification = (method, params, deltaBytes) => {
+        seen.push([method, params.processHandle, deltaBytes]);
+        if (method === "process/exited") resolve();
+      };
+    });
+    await client.initialize();
+    await exited;
+    await client.close();
+    expect(seen).toEqual([
+      ...[1, 2, 3, 4, 5, 6].map((n) => ["process/outputDelta", `h${n}`, n]),
+      ["process/exited", "h", 0],
+    ]);
+    expect(base64DecodedLength(8, 2)).toBe(4);
   });
 });

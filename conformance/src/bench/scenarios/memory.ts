@@ -41,8 +41,8 @@ export async function memory(serverCommand: string, o: BenchOptions): Promise<Me
     }, SAMPLE_EVERY_MS);
     let received = 0;
     const exited = new Promise<void>((resolve) => {
-      client.onNotification = (method, params) => {
-        if (method === "process/outputDelta") received += Buffer.byteLength(String(params.deltaBase64), "base64");
+      client.onNotification = (method, _params, deltaBytes) => {
+        if (method === "process/outputDelta") received += deltaBytes;
         else if (method === "process/exited") resolve();
       };
     });

@@ -1,6 +1,7 @@
 // Scenario 1: streaming throughput of 256 MiB of stdout to a fast client, through
 // process/spawn and command/exec, plus the machine's limit for the same bytes.
 import { spawn } from "node:child_process";
+import process from "node:process";
 import { BenchClient } from "../client.ts";
 import { summarize } from "../stats.ts";
 import type { BenchOptions, Measurement } from "../types.ts";
@@ -13,9 +14,9 @@ const producer = (bytes: number) => ["head", "-c", String(bytes), "/dev/zero"];
 async function streamOnce(client: BenchClient, api: "process" | "exec", bytes: number, cwd: string, n: number): Promise<number> {
   let received = 0;
   const exited = new Promise<void>((resolve) => {
-    client.onNotification = (method, params) => {
+    client.onNotification = (method, _params, deltaBytes) => {
       if (method === "process/outputDelta" || method === "command/exec/outputDelta") {
-        received += Buffer.byteLength(String(params.deltaBase64), "base64");
+        received += deltaBytes;
       } else if (method === "process/exited") {
         resolve();
       }
@@ -110,8 +111,59 @@ async function machineLimitOnce(bytes: number, frame: boolean): Promise<number> 
   return bytes / MiB / ((performance.now() - start) / 1000);
 }
 
+// A stand-in server that writes ready-made 64 KiB output deltas as fast as the pipe takes
+// them: what the bench client can read is the ceiling of any server it measures.
+const FRAMED_WRITER = `
+const bytes = Number(process.argv.at(-1));
+const chunk = 64 * 1024;
+const line = JSON.stringify({ method: "process/outputDelta", params: { processHandle: "h", stream: "stdout", deltaBase64: Buffer.alloc(chunk).toString("base64"), capReached: false } }) + "\\n";
+const exited = JSON.stringify({ method: "process/exited", params: { processHandle: "h", exitCode: 0 } }) + "\\n";
+let left = bytes / chunk;
+const pump = () => {
+  while (left > 0) { left--; if (!process.stdout.write(line)) return process.stdout.once("drain", pump); }
+  process.stdout.write(exited);
+};
+pump();
+`;
+
+async function clientCeilingOnce(bytes: number, cwd: string): Promise<number> {
+  const deno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
+  const argv = [process.execPath, ...(deno ? ["eval", FRAMED_WRITER] : ["-e", FRAMED_WRITER]), String(bytes)];
+  const client = new BenchClient(argv, cwd);
+  let received = 0;
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    client.onNotification = (method, _params, deltaBytes) => {
+      if (method === "process/outputDelta") received += deltaBytes;
+      else if (method === "process/exited") resolve();
+    };
+  });
+  const rate = bytes / MiB / ((performance.now() - start) / 1000);
+  await client.close();
+  if (received !== bytes) throw new Error(`received ${received} of ${bytes} bytes`);
+  return rate;
+}
+
+async function clientCeiling(o: BenchOptions): Promise<Measurement> {
+  const samples: number[] = [];
+  for (let i = 0; i < o.warmup + o.repeats; i++) {
+    const rate = await clientCeilingOnce(o.streamBytes - (o.streamBytes % CHUNK), o.cwd);
+    if (i >= o.warmup) samples.push(rate);
+  }
+  o.log(`  bench client ceiling (pre-framed deltas from a stand-in server): ${samples.map((s) => s.toFixed(0)).join(", ")} MiB/s`);
+  return {
+    scenario: "1. streaming throughput",
+    metric: "bench client ceiling: pre-framed 64 KiB deltas through a pipe",
+    unit: "MiB/s",
+    better: "higher",
+    summary: summarize(samples),
+    samples,
+    errors: 0,
+  };
+}
+
 export async function machineLimit(o: BenchOptions): Promise<Measurement[]> {
-  const out: Measurement[] = [];
+  const out: Measurement[] = [await clientCeiling(o)];
   for (const frame of [false, true]) {
     const samples: number[] = [];
     for (let i = 0; i < o.warmup + o.repeats; i++) {
