@@ -47,6 +47,15 @@ const CASES: [mutation: string, fixture: string, expected: RegExp][] = [
   ["timeout-exit-1", "process.timeout.value", /exitCode: expected 124/],
   ["extra-response", "handshake.initialize-result", /second response/],
   ["truncate-stdout", "exec.buffered.exit-code", /stdout/],
+  ["pty-bare-lf", "exec.tty.crlf", /a\\r\\nb/],
+  ["pty-bare-lf", "process.tty.crlf", /a\\r\\nb/],
+  ["drain-flag-false", "process.drain.timed-out-flag", /outputDrainTimedOut/],
+  ["network-on", "sandbox.network.read-only.blocked", /\$\.stdout: .*got "connect:ok/],
+  ["network-on", "sandbox.network.workspace-write.blocked", /\$\.stdout: .*got "connect:ok/],
+  ["no-default-timeout", "exec.timeout.default-applies", /response|124/],
+  ["no-default-timeout", "process.timeout.absent-default-applies", /process\/exited|124/],
+  ["list-ignores-limit", "permissions.list.pages", /data/],
+  ["list-ignores-limit", "permissions.list", /data/],
 ];
 
 describe.skipIf(!target || !probeBuilt)("mutants are caught", () => {

@@ -51,6 +51,13 @@ describe.skipIf(!probeBuilt)("probe", () => {
     expect(pid).toBeDefined();
     expect(existsSync(join(dir, pid!))).toBe(true);
   });
+  it("listens on TCP and a Unix socket; connects, or names why it could not", () => {
+    const dir = mkdtempSync(join(tmpdir(), "asc-probe-test-"));
+    const r = run(["listen", "port", "3000", "listen-unix", "s.sock", "3000", "wait-file", "port", "wait-file", "s.sock", "connect", "port", "connect-unix", "s.sock"], { cwd: dir });
+    expect(r.stdout).toBe("connect:ok\nconnect:ok\n");
+    const refused = run(["write", "port", "1", "connect", "port", "connect-unix", "missing.sock"], { cwd: dir });
+    expect(refused.stdout).toBe("connect:ECONNREFUSED\nconnect:ENOENT\n");
+  });
   it("rejects unknown actions", () => {
     const r = run(["frobnicate"]);
     expect(r.status).toBe(64);

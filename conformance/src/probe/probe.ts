@@ -30,10 +30,17 @@
 //   wait-file <path> [ms]   wait until <path> exists (default 10000 ms; exit 65 on timeout)
 //   marker <path> <ms>      in the background, write "marker\n" to <path> after <ms> (probe stays alive)
 //   hold <ms>               keep running for <ms> even if stdin closes (alias of sleep)
+//   listen <file> <ms>      in the background, accept TCP connections on 127.0.0.1 for <ms>, answering
+//                           "hello\n"; the port is written to <file> once listening
+//   listen-unix <path> <ms> the same on a Unix socket at <path>
+//   connect <file>          connect to 127.0.0.1 at the port in <file>; print "connect:ok\n" when the
+//                           listener's greeting arrives, else "connect:<error code>\n" (3 s limit)
+//   connect-unix <path>     the same for a Unix socket
 // When APP_SERVER_CONFORMANCE_PIDS names a directory, the probe records its pid there
 // (file "<pid>") so the kit can find leftover processes; failures to do so are ignored.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createConnection, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -76,6 +83,47 @@ function patterned(n: number, pattern: string): Buffer {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const GREETING = "hello\n";
+
+/** Listens on a TCP port of 127.0.0.1 (`at` a port file) or a Unix socket path for `ms`. */
+function listen(kind: "tcp" | "unix", at: string, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer((socket) => socket.end(GREETING));
+    server.on("error", reject);
+    const ready = () => {
+      if (kind === "tcp") {
+        // Written then renamed, so a reader never sees a half-written port.
+        const address = server.address();
+        writeFileSync(`${at}.tmp`, String(typeof address === "object" && address ? address.port : ""));
+        renameSync(`${at}.tmp`, at);
+      }
+      setTimeout(() => server.close(() => resolve()), ms);
+    };
+    if (kind === "tcp") server.listen(0, "127.0.0.1", ready);
+    else server.listen(at, ready);
+  });
+}
+
+/** "ok" when the listener's greeting arrives, else the error code (or "timeout"). */
+function connectOutcome(socket: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    let got = "";
+    const timer = setTimeout(() => finish("timeout"), 3000);
+    function finish(outcome: string): void {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(outcome);
+    }
+    socket.setEncoding("utf8");
+    socket.on("data", (d: string) => {
+      got += d;
+      if (got === GREETING) finish("ok");
+    });
+    socket.on("error", (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
+    socket.on("close", () => finish(got === GREETING ? "ok" : "closed"));
+  });
+}
 
 function readAllStdin(onChunk: (chunk: Buffer) => Promise<void> | void): Promise<number> {
   return new Promise((resolve) => {
@@ -263,6 +311,25 @@ async function main(args: string[]): Promise<void> {
         background.push(sleep(ms).then(() => writeFileSync(path, "marker\n")));
         break;
       }
+      case "listen":
+      case "listen-unix": {
+        const at = next();
+        background.push(listen(action === "listen" ? "tcp" : "unix", at, num()));
+        break;
+      }
+      case "connect":
+      case "connect-unix": {
+        const at = next();
+        let socket: Socket;
+        try {
+          socket = action === "connect" ? createConnection(Number(readFileSync(at, "utf8")), "127.0.0.1") : createConnection(at);
+        } catch (e) {
+          await write(process.stdout, `connect:${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+          break;
+        }
+        await write(process.stdout, `connect:${await connectOutcome(socket)}\n`);
+        break;
+      }
       default:
         await write(process.stderr, `probe: unknown action ${JSON.stringify(action)}\n`);
         process.exit(64);
@@ -274,7 +341,7 @@ async function main(args: string[]): Promise<void> {
 const ACTIONS = new Set([
   "out", "err", "outn", "errn", "interleave", "echo", "echo-err", "readline", "count-stdin", "exit", "signal",
   "sleep", "hold", "env", "cwd", "pid", "tty", "size", "wait-size", "ignore-term", "grandchild", "write", "cat",
-  "wait-file", "marker",
+  "wait-file", "marker", "listen", "listen-unix", "connect", "connect-unix",
 ]);
 
 function isAction(word: string): boolean {

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// A JSONL proxy in front of a real server that breaks the server's output in one specific
-// way (a "mutant"). The kit's tests run fixtures through it to show the corpus notices.
+// A JSONL proxy in front of a real server that breaks one behaviour (a "mutant"), by
+// rewriting the server's output or the client's requests. The kit's tests run fixtures
+// through it to show the corpus notices.
 //   PROXY_TARGET  JSON argv of the real server
-//   MUTATION      none | drop-cap-reached | late-deltas | string-ids | add-jsonrpc |
-//                 error-code-32600 | drop-exited | timeout-exit-1 | extra-response | truncate-stdout
+//   MUTATION      output: none | drop-cap-reached | late-deltas | string-ids | add-jsonrpc |
+//                 error-code-32600 | drop-exited | timeout-exit-1 | extra-response |
+//                 truncate-stdout | pty-bare-lf | drain-flag-false
+//                 requests: network-on | no-default-timeout | list-ignores-limit
 import { spawn } from "node:child_process";
 import process from "node:process";
 
@@ -49,8 +52,38 @@ function transform(msg) {
     case "truncate-stdout":
       if (msg.result && typeof msg.result.stdout === "string") msg.result.stdout = msg.result.stdout.slice(0, -1);
       return [msg];
+    case "pty-bare-lf":
+      // A "terminal" that writes bare \n: only PTY output holds \r\n in the corpus.
+      if (typeof msg.params?.deltaBase64 === "string") {
+        const text = Buffer.from(msg.params.deltaBase64, "base64").toString("latin1").replaceAll("\r\n", "\n");
+        msg.params.deltaBase64 = Buffer.from(text, "latin1").toString("base64");
+      }
+      return [msg];
+    case "drain-flag-false":
+      if (msg.method === "process/exited" && msg.params.outputDrainTimedOut === true) msg.params.outputDrainTimedOut = false;
+      return [msg];
     default:
       return [msg];
+  }
+}
+
+// Mutations of what the server is asked, standing for a server that ignores a parameter.
+function transformRequest(msg) {
+  const p = msg.params;
+  if (!p || typeof p !== "object") return msg;
+  switch (mutation) {
+    case "network-on":
+      if (p.sandboxPolicy?.type === "readOnly" || p.sandboxPolicy?.type === "workspaceWrite") p.sandboxPolicy.networkAccess = true;
+      return msg;
+    case "no-default-timeout":
+      if (msg.method === "command/exec" && p.timeoutMs === undefined && p.disableTimeout === undefined) p.disableTimeout = true;
+      if (msg.method === "process/spawn" && p.timeoutMs === undefined) p.timeoutMs = null;
+      return msg;
+    case "list-ignores-limit":
+      if (msg.method === "permissionProfile/list") delete p.limit;
+      return msg;
+    default:
+      return msg;
   }
 }
 
@@ -72,7 +105,25 @@ child.stdout.on("data", (chunk) => {
     for (const m of transform(msg)) out(m);
   }
 });
-process.stdin.pipe(child.stdin);
+let inbound = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (chunk) => {
+  inbound += chunk;
+  let nl;
+  while ((nl = inbound.indexOf("\n")) >= 0) {
+    const line = inbound.slice(0, nl);
+    inbound = inbound.slice(nl + 1);
+    let msg;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      child.stdin.write(`${line}\n`);
+      continue;
+    }
+    child.stdin.write(`${JSON.stringify(transformRequest(msg))}\n`);
+  }
+});
+process.stdin.on("end", () => child.stdin.end(inbound));
 child.stdin.on("error", () => undefined);
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 for (const sig of ["SIGTERM", "SIGINT"]) process.on(sig, () => child.kill(sig));
