@@ -26,18 +26,23 @@ export function packageRoot(): string {
 export function probeArgv(env: NodeJS.ProcessEnv = process.env): string[] {
   const override = env[PROBE_OVERRIDE_VAR];
   if (override) return splitCommandLine(override);
+  return kitProgramArgv("probe/probe");
+}
+
+/** The argv that runs one of the kit's own programs (`probe/probe`, `mutants/proxy`). */
+export function kitProgramArgv(name: string): string[] {
   const here = fileURLToPath(import.meta.url);
   const dir = dirname(here);
   const d = deno();
   if (here.endsWith(".js")) {
-    const js = join(dir, "probe", "probe.js");
+    const js = join(dir, `${name}.js`);
     return d ? [d.execPath(), "run", "-A", js] : [process.execPath, js];
   }
-  if (d) return [d.execPath(), "run", "-A", join(dir, "probe", "probe.ts")];
-  // Running from TypeScript sources under Node (e.g. vitest): use the built probe.
-  const built = join(packageRoot(), "dist", "conformance", "src", "probe", "probe.js");
+  if (d) return [d.execPath(), "run", "-A", join(dir, `${name}.ts`)];
+  // Running from TypeScript sources under Node (e.g. vitest): use the built program.
+  const built = join(packageRoot(), "dist", "conformance", "src", `${name}.js`);
   if (!existsSync(built)) {
-    throw new Error(`the probe is not built (${built} is missing): run \`npm run build\` first`);
+    throw new Error(`the kit is not built (${built} is missing): run \`npm run build\` first`);
   }
   return [process.execPath, built];
 }

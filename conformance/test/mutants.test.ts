@@ -1,20 +1,19 @@
-// Testing the tests: fixtures run through a proxy that breaks a real server's output in one
-// way each; the corpus must notice every mutant. The real server is the built reference
+// Testing the tests: fixtures run through the kit's mutating proxy (mutants/proxy.ts), which
+// breaks a real server in one way each; the corpus must notice every mutant. The real server is the built reference
 // server (or APP_SERVER_CONFORMANCE_MUTANT_TARGET, a command line, e.g. the Codex oracle).
 // It is started as a program; the kit never imports it. A case whose fixture does not pass
 // unmutated is skipped (the mutant proves nothing then).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseFixture } from "../src/fixture/load.ts";
-import { packageRoot } from "../src/probe-path.ts";
+import { MUTATION_VAR, TARGET_VAR } from "../src/mutants/catalogue.ts";
+import { kitProgramArgv, packageRoot } from "../src/probe-path.ts";
 import { runFixture } from "../src/run-fixture.ts";
 import { splitCommandLine } from "../src/server-process.ts";
 import { PROBE, probeBuilt } from "./support/helpers.ts";
 
-const PROXY = fileURLToPath(new URL("./support/mutating-proxy.mjs", import.meta.url));
 const REFERENCE = join(packageRoot(), "dist", "reference-server", "src", "main.js");
 const override = process.env.APP_SERVER_CONFORMANCE_MUTANT_TARGET;
 const target = override ? splitCommandLine(override) : existsSync(REFERENCE) ? [process.execPath, REFERENCE] : undefined;
@@ -29,7 +28,7 @@ function load(id: string) {
 
 async function run(id: string, mutation: string, timeoutMultiplier = 1) {
   return runFixture(load(id), {
-    server: { argv: [process.execPath, PROXY], env: { PROXY_TARGET: JSON.stringify(target), MUTATION: mutation, ...(override ? { CODEX_HOME: process.env.CODEX_HOME ?? "" } : {}) } },
+    server: { argv: kitProgramArgv("mutants/proxy"), env: { [TARGET_VAR]: JSON.stringify(target), [MUTATION_VAR]: mutation, ...(override ? { CODEX_HOME: process.env.CODEX_HOME ?? "" } : {}) } },
     probe: PROBE,
     timeoutMultiplier,
   });
@@ -37,7 +36,7 @@ async function run(id: string, mutation: string, timeoutMultiplier = 1) {
 
 const CASES: [mutation: string, fixture: string, expected: RegExp][] = [
   ["drop-cap-reached", "exec.stream.cap-reached", /capReached/],
-  ["drop-cap-reached", "process.cap.buffered", /stdoutCapReached/],
+  ["drop-exit-cap-flags", "process.cap.buffered", /stdoutCapReached/],
   ["late-deltas", "exec.stream.pipe-basic", /after the response|expected "streamed-out"/],
   ["string-ids", "exec.buffered.stdout-stderr", /ids must keep their JSON type|unknown request id/],
   ["add-jsonrpc", "exec.buffered.stdout-stderr", /jsonrpc/],
@@ -47,6 +46,8 @@ const CASES: [mutation: string, fixture: string, expected: RegExp][] = [
   ["timeout-exit-1", "process.timeout.value", /exitCode: expected 124/],
   ["extra-response", "handshake.initialize-result", /second response/],
   ["truncate-stdout", "exec.buffered.exit-code", /stdout/],
+  ["timeout-doubled", "exec.timeout.not-later", /exitCode: expected 124, got 0/],
+  ["timeout-doubled", "process.timeout.not-later", /exitCode: expected 124/],
   ["pty-bare-lf", "exec.tty.crlf", /a\\r\\nb/],
   ["pty-bare-lf", "process.tty.crlf", /a\\r\\nb/],
   ["drain-flag-false", "process.drain.timed-out-flag", /outputDrainTimedOut/],

@@ -4,6 +4,7 @@ import { propertiesCommand, renderReport as renderPropertiesReport } from "../pr
 import { RUN_DEFAULTS, runProperties } from "../properties/run.ts";
 import { benchCommand } from "../bench/command.ts";
 import { createSchemaCommand } from "../compat/command.ts";
+import { mutantsCommand } from "../mutants/command.ts";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -295,6 +296,7 @@ export function buildProgram(): Command {
   program.addCommand(propertiesCommand());
   program.addCommand(createSchemaCommand());
   program.addCommand(benchCommand());
+  program.addCommand(mutantsCommand());
 
   return program;
 }
