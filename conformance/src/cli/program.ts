@@ -5,7 +5,7 @@ import { RUN_DEFAULTS, runProperties } from "../properties/run.ts";
 import { benchCommand } from "../bench/command.ts";
 import { createSchemaCommand } from "../compat/command.ts";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
@@ -21,12 +21,13 @@ import { renderJunit } from "../reporters/junit.ts";
 import { renderMarkdown } from "../reporters/markdown.ts";
 import { prettyProgress, renderPretty } from "../reporters/pretty.ts";
 import { renderTap } from "../reporters/tap.ts";
+import { appendsTo, renderGithub } from "../reporters/github.ts";
 import { transcriptText } from "../reporters/common.ts";
 import { KIT_VERSION } from "../run-fixture.ts";
 import { probeServer } from "../probe-server.ts";
 import { defaultJobs, runSuite, selectFixtures, type SuiteReport } from "../suite.ts";
 
-const REPORTERS = ["pretty", "json", "junit", "tap", "markdown"] as const;
+const REPORTERS = ["pretty", "json", "junit", "tap", "markdown", "github"] as const;
 type ReporterName = (typeof REPORTERS)[number];
 interface ReporterSpec {
   name: ReporterName;
@@ -56,6 +57,8 @@ function render(name: ReporterName, report: SuiteReport, color: boolean, verbose
       return renderTap(report);
     case "markdown":
       return renderMarkdown(report);
+    case "github":
+      return renderGithub(report);
   }
 }
 
@@ -99,7 +102,7 @@ export function buildProgram(): Command {
       }),
     )
     .addOption(
-      new Option("--out <file>", "write the preceding --reporter to this file instead of stdout").argParser((v: string) => {
+      new Option("--out <file>", "write the preceding --reporter to this file instead of stdout (appended when the file is $GITHUB_STEP_SUMMARY)").argParser((v: string) => {
         const last = reporters[reporters.length - 1];
         if (!last) throw new InvalidArgumentError("--out must follow a --reporter");
         last.out = v;
@@ -148,7 +151,7 @@ export function buildProgram(): Command {
         const text = render(spec.name, report, spec.out ? false : color, Boolean(opts.verbose));
         if (spec.out) {
           mkdirSync(dirname(resolve(spec.out)), { recursive: true });
-          writeFileSync(spec.out, text);
+          (appendsTo(spec.out) ? appendFileSync : writeFileSync)(spec.out, text);
         } else process.stdout.write(text);
       }
       if (opts.updateBaseline) {
