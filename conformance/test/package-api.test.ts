@@ -3,7 +3,7 @@
 // that point only at shipped files, a LICENSE), and a small ESM TypeScript consumer that
 // imports the package by name typechecks and runs against the unpacked tarball.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,18 +19,7 @@ const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as
   optionalDependencies?: Record<string, string>;
 };
 
-const CONSUMER = `import { createRequire } from "node:module";
-import { loadFixtures, renderJunit, selectFixtures, type SuiteReport } from "app-server-conformance";
-import { diffBundles, loadBundleFromPath, type Finding } from "app-server-conformance/schema-gate";
-
-const root = createRequire(import.meta.url).resolve("app-server-conformance/package.json").replace(/package\\.json$/, "");
-const { fixtures } = loadFixtures(root + "fixtures");
-const selection = selectFixtures(fixtures, { filter: ["handshake.*"], tags: [], features: ["*"] });
-const stable = loadBundleFromPath(root + "schema/json/stable");
-const findings: Finding[] = diffBundles(stable, stable);
-export const junit = (report: SuiteReport): string => renderJunit(report);
-console.log(JSON.stringify({ handshake: selection.selected.length, findings: findings.length }));
-`;
+const CONSUMER_DIR = join(ROOT, "conformance", "test", "support", "package-consumer");
 
 let work: string;
 let files: string[];
@@ -53,14 +42,7 @@ beforeAll(() => {
     symlinkSync(join(ROOT, "node_modules", name), join(consumer, "node_modules", name));
   }
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-  writeFileSync(join(consumer, "consumer.ts"), CONSUMER);
-  writeFileSync(
-    join(consumer, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, types: ["node"], outDir: "out", skipLibCheck: false },
-      files: ["consumer.ts"],
-    }),
-  );
+  for (const f of ["consumer.ts", "tsconfig.json"]) cpSync(join(CONSUMER_DIR, f), join(consumer, f));
 }, 120_000);
 
 afterAll(() => {
