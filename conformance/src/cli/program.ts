@@ -89,7 +89,7 @@ export function buildProgram(): Command {
     .option("--auth-token-file <file>", "with --server ws://… or unix://…: send the token in this file (trimmed) as Authorization: Bearer")
     .option("--implementation <file>", "an implementation descriptor (fixtures/implementations/<name>.jsonc)")
     .option("--fixtures <dir>", "the fixture directory", defaultFixturesDir())
-    .option("--filter <glob>", "only fixture ids matching this glob (repeatable)", collect)
+    .option("--filter <glob>", "only fixture ids matching this glob (repeatable; '!glob' selects the ids that do not match)", collect)
     .option("--tag <tag>", "only fixtures with this tag (repeatable)", collect)
     .option("--feature <feature>", "claimed optional feature, overriding the descriptor (repeatable)", collect)
     .option("--jobs <n>", "fixtures run in parallel", positiveInt, defaultJobs())
@@ -176,7 +176,7 @@ export function buildProgram(): Command {
     .command("list")
     .description("List fixtures (id, obligation, required features, title).")
     .option("--fixtures <dir>", "the fixture directory", defaultFixturesDir())
-    .option("--filter <glob>", "only fixture ids matching this glob (repeatable)", collect)
+    .option("--filter <glob>", "only fixture ids matching this glob (repeatable; '!glob' selects the ids that do not match)", collect)
     .option("--tag <tag>", "only fixtures with this tag (repeatable)", collect)
     .option("--json", "print JSON")
     .action((opts) => {
