@@ -18,7 +18,7 @@ function shownCommandLines(markdown: string): string[] {
   const out: string[] = [];
   const fences = markdown.split(/^```.*$/m);
   fences.forEach((part, i) => {
-    if (i % 2 === 1) out.push(...part.replace(/\\\n\s*/g, " ").split("\n"));
+    if (i % 2 === 1) out.push(...part.replace(/\\\n\s*/g, " ").split("\n").filter((l) => !/^\s*#/.test(l)));
     else out.push(...[...part.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!));
   });
   return out;
