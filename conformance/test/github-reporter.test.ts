@@ -12,7 +12,9 @@ import { appendsTo, stepLine } from "../src/reporters/github.ts";
 const ROOT = packageRoot();
 const CLI = join(ROOT, "dist", "conformance", "src", "cli", "main.js");
 const SERVER = join(ROOT, "dist", "reference-server", "src", "main.js");
-const built = existsSync(CLI) && existsSync(SERVER);
+// The CLI test runs the built JavaScript with Node (under Deno, process.execPath is Deno).
+const isDeno = (globalThis as { Deno?: unknown }).Deno !== undefined;
+const built = existsSync(CLI) && existsSync(SERVER) && !isDeno;
 const work = mkdtempSync(join(tmpdir(), "github-reporter-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
