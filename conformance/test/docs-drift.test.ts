@@ -32,8 +32,9 @@ function optionNames(cmd: Command): Set<string> {
 function checkInvocation(program: Command, words: string[]): string[] {
   const problems: string[] = [];
   const [name, ...rest] = words;
-  let cmd = program.commands.find((c) => c.name() === name);
-  if (!cmd) return name === undefined || name.startsWith("-") ? [] : [`unknown command ${name}`];
+  const top = program.commands.find((c) => c.name() === name);
+  if (!top) return name === undefined || name.startsWith("-") ? [] : [`unknown command ${name}`];
+  let cmd: Command = top;
   for (const w of rest) {
     if (/^(#|\||&&|;|>|2>)/.test(w)) break;
     const sub = cmd.commands.find((c) => c.name() === w);
