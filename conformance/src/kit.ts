@@ -15,3 +15,4 @@ export { renderJunit } from "./reporters/junit.ts";
 export { renderTap } from "./reporters/tap.ts";
 export { renderMarkdown } from "./reporters/markdown.ts";
 export { renderPretty } from "./reporters/pretty.ts";
+export { renderGithub } from "./reporters/github.ts";

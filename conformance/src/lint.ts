@@ -10,6 +10,7 @@ import { fixtureJsonSchema, schemaVariantOf, stepName, type Fixture } from "./fi
 import { isRecord, unknownOperators } from "./match.ts";
 import { createValidator } from "./schema-check.ts";
 import { packageRoot } from "./probe-path.ts";
+import { lintSpecCitations } from "./spec-sections.ts";
 import { expandValue, referencedVariables, type Vars } from "./vars.ts";
 
 const LINT_VARS: Vars = { workspace: "/conformance-workspace", probe: ["/usr/bin/node", "/probe.js"], extra: { pathSep: "/", node: "/usr/bin/node" }, env: {} };
@@ -168,10 +169,11 @@ export function lintCorpus(dir: string, schemaFile?: string): { count: number; p
     seen.set(fixture.id, file);
     all.push(...lintFixture(fixture, file));
   }
+  all.push(...lintSpecCitations(fixtures));
   if (schemaFile) {
     const want = `${JSON.stringify(fixtureJsonSchema(), null, 2)}\n`;
     if (!existsSync(schemaFile) || readFileSync(schemaFile, "utf8") !== want) {
-      all.push({ file: schemaFile, message: "out of date: run `app-server-conformance schema --write`" });
+      all.push({ file: schemaFile, message: "out of date: run `app-server-conformance fixture-schema --write`" });
     }
   }
   return { count: fixtures.length + problems.length, problems: all };

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
-import { repoRoot } from "../../../schema/generator/repo-root.ts";
+import { packageRoot } from "../probe-path.ts";
 import { renderJson, renderText, type ServerRun } from "./report.ts";
 import { concurrency } from "./scenarios/concurrency.ts";
 import { kitSpeed } from "./scenarios/kit-speed.ts";
@@ -23,7 +23,7 @@ function defaultServer(root: string): string {
 }
 
 export function benchCommand(): Command {
-  const root = repoRoot(import.meta.url);
+  const root = packageRoot();
   return new Command("bench")
     .description("Benchmark a server (and optionally a second one side by side) over stdio")
     .option("--server <command line>", "server to measure", defaultServer(root))

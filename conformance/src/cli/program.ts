@@ -6,7 +6,7 @@ import { benchCommand } from "../bench/command.ts";
 import { createSchemaCommand } from "../compat/command.ts";
 import { mutantsCommand } from "../mutants/command.ts";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
@@ -22,12 +22,13 @@ import { renderJunit } from "../reporters/junit.ts";
 import { renderMarkdown } from "../reporters/markdown.ts";
 import { prettyProgress, renderPretty } from "../reporters/pretty.ts";
 import { renderTap } from "../reporters/tap.ts";
+import { appendsTo, renderGithub } from "../reporters/github.ts";
 import { transcriptText } from "../reporters/common.ts";
 import { KIT_VERSION } from "../run-fixture.ts";
 import { probeServer } from "../probe-server.ts";
 import { defaultJobs, runSuite, selectFixtures, type SuiteReport } from "../suite.ts";
 
-const REPORTERS = ["pretty", "json", "junit", "tap", "markdown"] as const;
+const REPORTERS = ["pretty", "json", "junit", "tap", "markdown", "github"] as const;
 type ReporterName = (typeof REPORTERS)[number];
 interface ReporterSpec {
   name: ReporterName;
@@ -57,6 +58,8 @@ function render(name: ReporterName, report: SuiteReport, color: boolean, verbose
       return renderTap(report);
     case "markdown":
       return renderMarkdown(report);
+    case "github":
+      return renderGithub(report);
   }
 }
 
@@ -87,7 +90,7 @@ export function buildProgram(): Command {
     .option("--auth-token-file <file>", "with --server ws://… or unix://…: send the token in this file (trimmed) as Authorization: Bearer")
     .option("--implementation <file>", "an implementation descriptor (fixtures/implementations/<name>.jsonc)")
     .option("--fixtures <dir>", "the fixture directory", defaultFixturesDir())
-    .option("--filter <glob>", "only fixture ids matching this glob (repeatable)", collect)
+    .option("--filter <glob>", "only fixture ids matching this glob (repeatable; '!glob' selects the ids that do not match)", collect)
     .option("--tag <tag>", "only fixtures with this tag (repeatable)", collect)
     .option("--feature <feature>", "claimed optional feature, overriding the descriptor (repeatable)", collect)
     .option("--jobs <n>", "fixtures run in parallel", positiveInt, defaultJobs())
@@ -100,7 +103,7 @@ export function buildProgram(): Command {
       }),
     )
     .addOption(
-      new Option("--out <file>", "write the preceding --reporter to this file instead of stdout").argParser((v: string) => {
+      new Option("--out <file>", "write the preceding --reporter to this file instead of stdout (appended when the file is $GITHUB_STEP_SUMMARY)").argParser((v: string) => {
         const last = reporters[reporters.length - 1];
         if (!last) throw new InvalidArgumentError("--out must follow a --reporter");
         last.out = v;
@@ -149,7 +152,7 @@ export function buildProgram(): Command {
         const text = render(spec.name, report, spec.out ? false : color, Boolean(opts.verbose));
         if (spec.out) {
           mkdirSync(dirname(resolve(spec.out)), { recursive: true });
-          writeFileSync(spec.out, text);
+          (appendsTo(spec.out) ? appendFileSync : writeFileSync)(spec.out, text);
         } else process.stdout.write(text);
       }
       if (opts.updateBaseline) {
@@ -174,7 +177,7 @@ export function buildProgram(): Command {
     .command("list")
     .description("List fixtures (id, obligation, required features, title).")
     .option("--fixtures <dir>", "the fixture directory", defaultFixturesDir())
-    .option("--filter <glob>", "only fixture ids matching this glob (repeatable)", collect)
+    .option("--filter <glob>", "only fixture ids matching this glob (repeatable; '!glob' selects the ids that do not match)", collect)
     .option("--tag <tag>", "only fixtures with this tag (repeatable)", collect)
     .option("--json", "print JSON")
     .action((opts) => {

@@ -8,6 +8,7 @@ import { spawnFailure } from "./errno.ts";
 import { checkProgram } from "./program-lookup.ts";
 import type { ExitInfo, LaunchedChild } from "./spawn.ts";
 import { denoPtyWrite, isDeno } from "./pty-write-deno.ts";
+import { loadPty } from "./pty-loader.ts";
 
 /** Like Codex's PTY backend: a cwd that is not a directory falls back to the home directory. */
 function ptyCwd(cwd: string, env: Record<string, string>): string {
@@ -48,14 +49,6 @@ function keepReadingAfterExit(term: import("node-pty").IPty): void {
     socket.once("close", () => clearTimeout(timer));
     return socket;
   };
-}
-
-type PtyModule = typeof import("node-pty");
-let ptyModule: Promise<PtyModule> | undefined;
-
-async function loadPty(): Promise<PtyModule> {
-  ptyModule ??= import("node-pty").then((m) => ((m as { default?: PtyModule }).default ?? m) as PtyModule);
-  return ptyModule;
 }
 
 export async function launchPty(spec: LaunchSpec, rows: number, cols: number): Promise<LaunchedChild> {

@@ -12,6 +12,7 @@ import {
   type CommandExecWriteParams,
 } from "../../../schema/src/index.ts";
 import { startProcess } from "../engine/run.ts";
+import { PtyUnavailableError } from "../engine/pty-loader.ts";
 import { SpawnError, type RunOutcome, type RunningProcess } from "../engine/types.ts";
 import { checkProgram } from "../engine/program-lookup.ts";
 import { resolveCommandPermissions } from "../permissions/index.ts";
@@ -138,6 +139,7 @@ async function runWrapped(
     );
   } catch (error) {
     release();
+    if (error instanceof PtyUnavailableError) return fail(invalidRequest(error.message));
     if (error instanceof SpawnError) return fail(internalError(Messages.execSpawnFailed(error.message)));
     log("error", `command/exec spawn: ${String(error)}`);
     return fail(internalError(Messages.execSpawnFailed(String(error))));

@@ -15,6 +15,7 @@ import {
   type ProcessWriteStdinParams,
 } from "../../../schema/src/index.ts";
 import { startProcess } from "../engine/run.ts";
+import { PtyUnavailableError } from "../engine/pty-loader.ts";
 import { SpawnError, type RunOutcome, type RunningProcess } from "../engine/types.ts";
 import type { Session } from "../session.ts";
 import { decodeOutput } from "../util/text.ts";
@@ -102,6 +103,7 @@ export async function processSpawn(session: Session, params: ProcessSpawnParams)
     );
   } catch (error) {
     release();
+    if (error instanceof PtyUnavailableError) return fail(invalidRequest(error.message));
     if (error instanceof SpawnError) return fail(internalError(Messages.processSpawnFailed(error.message)));
     log("error", `process/spawn: ${String(error)}`);
     return fail(internalError(Messages.processSpawnFailed(String(error))));
