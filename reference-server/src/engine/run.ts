@@ -56,8 +56,8 @@ export async function startProcess(spec: LaunchSpec, limits: RunLimits, sink: Ou
     return {
       exitCode: timedOut ? TIMEOUT_EXIT_CODE : exitStatus(exit.code, exit.signal),
       timedOut,
-      stdout: pump("stdout")?.bytes ?? Buffer.alloc(0),
-      stderr: pump("stderr")?.bytes ?? Buffer.alloc(0),
+      stdout: pump("stdout")?.chunks ?? [],
+      stderr: pump("stderr")?.chunks ?? [],
       stdoutCapReached: pump("stdout")?.capReached ?? false,
       stderrCapReached: pump("stderr")?.capReached ?? false,
       outputDrainTimedOut: drainTimedOut,

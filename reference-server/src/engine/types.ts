@@ -37,9 +37,9 @@ export interface RunOutcome {
   /** Exit status; 128+N for signal N; 124 when the timeout expired. */
   exitCode: number;
   timedOut: boolean;
-  /** Buffered bytes (empty for streamed output). */
-  stdout: Buffer;
-  stderr: Buffer;
+  /** Buffered bytes as read, in order (empty for streamed output). */
+  stdout: readonly Buffer[];
+  stderr: readonly Buffer[];
   stdoutCapReached: boolean;
   stderrCapReached: boolean;
   /** True when the post-exit drain deadline passed before every stream reached EOF. */

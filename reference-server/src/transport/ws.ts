@@ -52,12 +52,16 @@ export function webSocketPort(ws: WebSocket, highWater: number): OutboundPort {
     }
   };
   ws.on("close", wake);
-  return {
+  const port: OutboundPort = {
     write(line) {
+      port.writePart(line, true);
+    },
+    // A message written in parts goes out as one fragmented text message.
+    writePart(text, last) {
       if (gone()) return;
-      const n = Buffer.byteLength(line);
+      const n = Buffer.byteLength(text);
       unsent += n;
-      ws.send(line, { binary: false }, () => {
+      ws.send(text, { binary: false, fin: last }, () => {
         unsent -= n;
         if (unsent < highWater) wake();
       });
@@ -77,6 +81,7 @@ export function webSocketPort(ws: WebSocket, highWater: number): OutboundPort {
       return new Promise((resolve) => flushers.push(resolve));
     },
   };
+  return port;
 }
 
 function plain(res: ServerResponse, status: number, body = ""): void {
