@@ -58,7 +58,7 @@ export interface RunningProcess {
   closeStdin(): void;
   /** Throws an Error whose message is the failure detail. */
   resize(rows: number, cols: number): void;
-  /** SIGKILL to the whole process group. */
+  /** SIGKILL to the whole process group, and to descendants that left it while the child runs. */
   terminate(): void;
   /** Settles after exit and the output drain; never rejects. */
   readonly outcome: Promise<RunOutcome>;
