@@ -15,7 +15,7 @@ describe("inherited descriptors", () => {
     const dir = mkdtempSync(join(tmpdir(), "ref-fds-"));
     const host = join(dir, "host-file");
     const fd = openSync(host, "w");
-    const stdio: Array<"pipe" | number> = ["pipe", "pipe", "pipe", ...Array<number>(FD - 3).fill(-1), fd].map((x) => (x === -1 ? ("ignore" as "pipe") : x));
+    const stdio = ["pipe", "pipe", "pipe", ...Array<"ignore">(FD - 3).fill("ignore"), fd] as Array<"pipe" | number>;
     const s = new RawServer([], 1 << 20, { stdio });
     closeSync(fd);
     try {
