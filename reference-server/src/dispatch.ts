@@ -21,6 +21,23 @@ import type { Handler, HandlerOutcome, Reply } from "./handlers/types.ts";
 import { log } from "./log.ts";
 import type { Session } from "./session.ts";
 
+/** serde_json's default recursion limit, which Codex parses with. */
+export const MAX_NESTING = 128;
+
+/** How deeply arrays and objects nest in `value` (iterative: depth must not cost stack). */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v)) if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 const handlers: { [M in Exclude<ClientRequestMethod, "initialize">]: Handler<ParamsOf<M>> } = {
   "command/exec": commandExec,
   "command/exec/write": commandExecWrite,
@@ -68,14 +85,19 @@ export class Dispatcher {
         return;
       case "request":
         void this.handleRequest(message.id, message.method, message.params, message.hasParams).catch((error) => {
+          // The details go to the log; the client learns that the request failed, not how.
           log("error", `request ${formatRequestId(message.id)} crashed: ${error instanceof Error ? error.stack : String(error)}`);
-          void this.session.respondError(message.id, internalError(`internal error: ${String(error)}`));
+          void this.session.respondError(message.id, internalError("internal error"));
         });
     }
   }
 
   private async handleRequest(id: WireRequestId, method: string, params: unknown, hasParams: boolean): Promise<void> {
     const session = this.session;
+    // Deeper than Codex's parser accepts: a protocol error (never a stack overflow later).
+    if (nestingDepth(params, MAX_NESTING - 1) > MAX_NESTING - 1) {
+      return session.respondError(id, invalidRequest(Messages.invalidRequest("recursion limit exceeded")));
+    }
     const decoded = decode(method, params, hasParams);
     if (!decoded.ok) return session.respondError(id, decoded.error);
     if (decoded.method === "initialize") {

@@ -6,8 +6,9 @@ import { resolve } from "node:path";
 import { DEFAULTS, SERVER_VERSION, defaultConfig } from "./config.ts";
 import { ConfigError, loadSandboxConfig } from "./permissions/index.ts";
 import { probeLinuxSandbox } from "./sandbox/backends/index.ts";
-import { isLogLevel, setLogLevel } from "./log.ts";
+import { isLogLevel, log, setLogLevel } from "./log.ts";
 import { addTransportOptions, startTransport, type TransportCliOptions } from "./transport/cli.ts";
+import { closeInheritedDescriptors } from "./engine/inherited-fds.ts";
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
@@ -67,6 +68,9 @@ if (opts.config !== undefined) {
 // Flags given on the command line win over the config file.
 if (program.getOptionValueSource("defaultTimeoutMs") === "cli") config.defaultTimeoutMs = opts.defaultTimeoutMs;
 if (program.getOptionValueSource("defaultOutputBytesCap") === "cli") config.defaultOutputBytesCap = opts.defaultOutputBytesCap;
+// Before anything runs: children must not get descriptors the server inherited.
+const closedFds = closeInheritedDescriptors();
+if (closedFds.length > 0) log("info", `closed inherited descriptors ${closedFds.join(", ")}`);
 // Probe the sandbox once up front so the first sandboxed command does not pay for it.
 if (process.platform === "linux") probeLinuxSandbox().catch(() => undefined);
 config.drainTimeoutMs = opts.drainTimeoutMs;

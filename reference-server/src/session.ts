@@ -4,7 +4,7 @@ import {
   isServerNotificationMethod,
   serverNotifications,
   formatRequestId,
-  serializeMessage,
+  internalError,
   type WireRequestId,
   type ServerNotificationMethod,
   type WireError,
@@ -13,6 +13,7 @@ import type { ServerConfig } from "./config.ts";
 import type { RunningProcess } from "./engine/types.ts";
 import type { LineSink } from "./transport/stdio.ts";
 import { log } from "./log.ts";
+import { serializeOutgoing, type MessagePieces } from "./message-pieces.ts";
 
 export interface ExecEntry {
   /** Undefined while the process is being spawned (the id is reserved). */
@@ -43,7 +44,18 @@ export class Session {
 
   private send(message: Record<string, unknown>): Promise<void> {
     if (this.closed) return Promise.resolve();
-    return this.out.send(serializeMessage(message));
+    let out: string | MessagePieces;
+    try {
+      out = serializeOutgoing(message);
+    } catch (error) {
+      // A reply that cannot be built (too large for this runtime) fails alone: its
+      // request gets a clear error, every other request and connection carries on.
+      const reason = error instanceof Error ? error.message : String(error);
+      log("error", `cannot serialise an outgoing ${"method" in message ? String(message.method) : "reply"}: ${reason}`);
+      if ("method" in message || message.id === undefined) return Promise.resolve();
+      out = serializeOutgoing({ id: message.id, error: internalError(`the reply could not be built: ${reason}`) });
+    }
+    return this.out.send(out);
   }
 
   respond(id: WireRequestId, result: unknown): Promise<void> {

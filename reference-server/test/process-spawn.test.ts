@@ -142,7 +142,7 @@ describe("process/spawn", () => {
 describe("experimental notifications", () => {
   it("are dropped on a connection without experimentalApi; stable ones are sent", async () => {
     const lines: string[] = [];
-    const session = new Session({ send: async (line) => void lines.push(line), flush: async () => undefined }, defaultConfig());
+    const session = new Session({ send: async (line) => void lines.push(String(line)), flush: async () => undefined }, defaultConfig());
     session.initialized = true;
     await session.notify("process/exited", { processHandle: "h" });
     await session.notify("process/outputDelta", { processHandle: "h" });

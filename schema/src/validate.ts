@@ -31,8 +31,12 @@ export function isRequestId(value: unknown): value is WireRequestId {
 const I64_MIN_BIG = -(2n ** 63n);
 const I64_MAX_BIG = 2n ** 63n - 1n;
 
-/** The literal text of the top-level `"id"` member of a JSON object, if it is an integer. */
+/**
+ * The literal text of the top-level `"id"` member of a JSON object, if it is an integer.
+ * With a duplicated `"id"` the last one counts, as it does for JSON.parse.
+ */
 export function topLevelIdLiteral(text: string): string | undefined {
+  let found: string | undefined;
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
@@ -42,13 +46,13 @@ export function topLevelIdLiteral(text: string): string | undefined {
       let j = i + 1;
       while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
       if (depth === 1 && text.slice(i, j + 1) === '"id"') {
-        const value = /^\s*:\s*(-?\d+)\s*[,}]/.exec(text.slice(j + 1));
-        if (value) return value[1];
+        const after = text.slice(j + 1, j + 64);
+        if (/^\s*:/.test(after)) found = /^\s*:\s*(-?\d+)\s*[,}]/.exec(after)?.[1];
       }
       i = j;
     }
   }
-  return undefined;
+  return found;
 }
 
 /** Replaces a rounded top-level integer id by its exact value (as a bigint) when it is an i64. */

@@ -179,6 +179,9 @@ describe("64-bit request ids", () => {
   it("finds only the top-level id, and leaves ids outside i64 unanswerable", () => {
     expect(topLevelIdLiteral('{"a":{"id":5},"b":"\\"id\\":6","id":9007199254740993}')).toBe("9007199254740993");
     expect(topLevelIdLiteral('{"a":[{"id":5}]}')).toBeUndefined();
+    // A duplicated id: the last one, as JSON.parse; a string value "id" is not a key.
+    expect(topLevelIdLiteral('{"id":1,"method":"id","id":9007199254740993}')).toBe("9007199254740993");
+    expect(topLevelIdLiteral('{"id":9007199254740993,"id":"x"}')).toBeUndefined();
     expect(parseLine('{"id":12345678901234567890,"method":"x"}').kind).toBe("notification");
   });
 });

@@ -46,6 +46,11 @@ export class OutputPump {
     return Buffer.concat(this.buffered);
   }
 
+  /** The buffered output as read (not joined: it may exceed the largest Buffer). */
+  get chunks(): readonly Buffer[] {
+    return this.buffered;
+  }
+
   get capReached(): boolean {
     return this.reachedCap;
   }

@@ -1,4 +1,5 @@
 import { constants } from "node:os";
+import { treeOf } from "./process-tree.ts";
 
 // Children run as leaders of their own session/process group; killing targets the group.
 export function killGroup(pid: number, signal: NodeJS.Signals = "SIGKILL"): void {
@@ -15,6 +16,26 @@ export function killGroup(pid: number, signal: NodeJS.Signals = "SIGKILL"): void
   } catch {
     // Already gone.
   }
+}
+
+/**
+ * Ends a child's whole tree: freezes its group (nothing forks meanwhile), then kills the
+ * group and every descendant that left it (`setsid`), found through parent links.
+ */
+export function killTree(pid: number): void {
+  try {
+    process.kill(-pid, "SIGSTOP");
+  } catch {
+    // no such group (yet): killGroup below falls back to the pid
+  }
+  for (const member of treeOf(pid)) {
+    try {
+      process.kill(member, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }
+  killGroup(pid);
 }
 
 /** Exit status the way a shell reports it: the code, or 128+N for signal N. */

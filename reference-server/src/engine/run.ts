@@ -2,7 +2,8 @@
 // kill. Reusable by any API that maps its params onto LaunchSpec + RunLimits.
 import { launch } from "./spawn.ts";
 import { OutputPump } from "./output-pump.ts";
-import { exitStatus } from "./process-group.ts";
+import { exitStatus, killTree } from "./process-group.ts";
+import { forgetChild, watchChild } from "./reaper.ts";
 import { log } from "../log.ts";
 import type { LaunchSpec, OutputSink, RunLimits, RunOutcome, RunningProcess } from "./types.ts";
 
@@ -12,6 +13,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 /** Spawns the child; rejects with SpawnError when it cannot start. */
 export async function startProcess(spec: LaunchSpec, limits: RunLimits, sink: OutputSink): Promise<RunningProcess> {
   const child = await launch(spec);
+  watchChild(child.pid);
   const pumps = child.outputs.map(
     ([name, source]) => new OutputPump(source, name, { cap: limits.outputBytesCap, stream: limits.stream, sink }),
   );
@@ -25,7 +27,7 @@ export async function startProcess(spec: LaunchSpec, limits: RunLimits, sink: Ou
       : setTimeout(() => {
           if (!running) return;
           timedOut = true;
-          child.killGroup();
+          killTree(child.pid);
         }, limits.timeoutMs);
 
   const outcome = (async (): Promise<RunOutcome> => {
@@ -52,12 +54,13 @@ export async function startProcess(spec: LaunchSpec, limits: RunLimits, sink: Ou
     }
     // Anything the child left behind in its group goes too.
     child.killGroup();
+    forgetChild(child.pid);
     const pump = (name: string) => pumps.find((p) => p.name === name);
     return {
       exitCode: timedOut ? TIMEOUT_EXIT_CODE : exitStatus(exit.code, exit.signal),
       timedOut,
-      stdout: pump("stdout")?.bytes ?? Buffer.alloc(0),
-      stderr: pump("stderr")?.bytes ?? Buffer.alloc(0),
+      stdout: pump("stdout")?.chunks ?? [],
+      stderr: pump("stderr")?.chunks ?? [],
       stdoutCapReached: pump("stdout")?.capReached ?? false,
       stderrCapReached: pump("stderr")?.capReached ?? false,
       outputDrainTimedOut: drainTimedOut,
@@ -79,7 +82,7 @@ export async function startProcess(spec: LaunchSpec, limits: RunLimits, sink: Ou
       child.stdin?.close();
     },
     resize: (rows, cols) => child.resize(rows, cols),
-    terminate: () => child.killGroup(),
+    terminate: () => (running ? killTree(child.pid) : child.killGroup()),
     outcome,
   };
 }

@@ -39,11 +39,15 @@ const PTY_DRAIN_GRACE_MS = 2_000;
  * close on its own (EIO once the output is read) and only force it after a longer grace.
  */
 function keepReadingAfterExit(term: import("node-pty").IPty): void {
-  const socket = (term as unknown as { _socket?: { destroy(error?: Error): unknown; destroyed: boolean; once(e: string, f: () => void): unknown } })._socket;
+  const socket = (
+    term as unknown as { _socket?: { destroy(error?: Error): unknown; destroyed: boolean; readableEnded: boolean; once(e: string, f: () => void): unknown } }
+  )._socket;
   if (!socket) return;
   const destroyNow = socket.destroy.bind(socket);
   socket.destroy = (error?: Error) => {
-    if (error !== undefined || socket.destroyed) return destroyNow(error);
+    // A socket that reached end-of-file is destroyed by the stream itself (autoDestroy):
+    // everything was read, so close now; deferring that delayed the exit by the grace.
+    if (error !== undefined || socket.destroyed || socket.readableEnded) return destroyNow(error);
     const timer = setTimeout(() => destroyNow(), PTY_DRAIN_GRACE_MS);
     timer.unref?.();
     socket.once("close", () => clearTimeout(timer));

@@ -37,9 +37,9 @@ export interface RunOutcome {
   /** Exit status; 128+N for signal N; 124 when the timeout expired. */
   exitCode: number;
   timedOut: boolean;
-  /** Buffered bytes (empty for streamed output). */
-  stdout: Buffer;
-  stderr: Buffer;
+  /** Buffered bytes as read, in order (empty for streamed output). */
+  stdout: readonly Buffer[];
+  stderr: readonly Buffer[];
   stdoutCapReached: boolean;
   stderrCapReached: boolean;
   /** True when the post-exit drain deadline passed before every stream reached EOF. */
@@ -58,7 +58,7 @@ export interface RunningProcess {
   closeStdin(): void;
   /** Throws an Error whose message is the failure detail. */
   resize(rows: number, cols: number): void;
-  /** SIGKILL to the whole process group. */
+  /** SIGKILL to the whole process group, and to descendants that left it while the child runs. */
   terminate(): void;
   /** Settles after exit and the output drain; never rejects. */
   readonly outcome: Promise<RunOutcome>;

@@ -18,7 +18,7 @@ import { checkProgram } from "../engine/program-lookup.ts";
 import { resolveCommandPermissions } from "../permissions/index.ts";
 import { wrapCommand, type WrappedCommand } from "../sandbox/backends/index.ts";
 import type { ExecEntry, Session } from "../session.ts";
-import { decodeOutput } from "../util/text.ts";
+import { outputText } from "../util/text.ts";
 import { applyWrite, decodeWritePayload } from "./write-payload.ts";
 import { fail, ok, type HandlerOutcome, type Reply } from "./types.ts";
 import { log } from "../log.ts";
@@ -35,7 +35,7 @@ export function childEnv(overrides: Record<string, string | null> | null | undef
 }
 
 function execResponse(outcome: RunOutcome): Reply {
-  return ok({ exitCode: outcome.exitCode, stdout: decodeOutput(outcome.stdout), stderr: decodeOutput(outcome.stderr) });
+  return ok({ exitCode: outcome.exitCode, stdout: outputText(outcome.stdout), stderr: outputText(outcome.stderr) });
 }
 
 export async function commandExec(session: Session, params: CommandExecParams): Promise<HandlerOutcome> {

@@ -18,7 +18,7 @@ import { startProcess } from "../engine/run.ts";
 import { PtyUnavailableError } from "../engine/pty-loader.ts";
 import { SpawnError, type RunOutcome, type RunningProcess } from "../engine/types.ts";
 import type { Session } from "../session.ts";
-import { decodeOutput } from "../util/text.ts";
+import { outputText, type LargeText } from "../util/text.ts";
 import { childEnv } from "./command-exec.ts";
 import { applyWrite, decodeWritePayload } from "./write-payload.ts";
 import { fail, ok, type HandlerOutcome, type Reply } from "./types.ts";
@@ -51,15 +51,17 @@ function triState(value: number | null | undefined, fallback: number): number | 
   return value === undefined ? fallback : value;
 }
 
-function exitedParams(processHandle: string, outcome: RunOutcome): ProcessExitedNotification {
+type ExitedParams = Omit<ProcessExitedNotification, "stdout" | "stderr"> & { stdout: string | LargeText; stderr: string | LargeText };
+
+function exitedParams(processHandle: string, outcome: RunOutcome): ExitedParams {
   // Codex's key order.
   return {
     processHandle,
     exitCode: outcome.exitCode,
     outputDrainTimedOut: outcome.outputDrainTimedOut,
-    stdout: decodeOutput(outcome.stdout),
+    stdout: outputText(outcome.stdout),
     stdoutCapReached: outcome.stdoutCapReached,
-    stderr: decodeOutput(outcome.stderr),
+    stderr: outputText(outcome.stderr),
     stderrCapReached: outcome.stderrCapReached,
   };
 }

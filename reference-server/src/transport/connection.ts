@@ -15,6 +15,7 @@ import { Dispatcher } from "../dispatch.ts";
 import { log } from "../log.ts";
 import { Session } from "../session.ts";
 import type { LineSink, OutboundPort } from "./stdio.ts";
+import type { MessagePieces } from "../message-pieces.ts";
 
 export const OVERLOADED_CODE = -32001;
 export const OVERLOADED_MESSAGE = "Server overloaded; retry later.";
@@ -40,12 +41,33 @@ export interface ConnectionHooks {
   resumeInput?(): void;
 }
 
+/**
+ * Longest piece of a message handed to the transport at once. A longer message (a huge
+ * buffered reply, an error echoing a huge method name) is written in pieces, waiting for
+ * the client to read between them: memory stays bounded, and the slow-reader bound judges
+ * whether the client reads, not how large one message is.
+ */
+export const PIECE_CHARS = 1 << 20;
+
+/** Cuts `text` into pieces of at most `size` UTF-16 units, never inside a surrogate pair. */
+export function* splitText(text: string, size: number): Generator<string> {
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + size);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield text.slice(start, end);
+    start = end;
+  }
+}
+
 export class Connection {
   readonly session: Session;
   private readonly dispatcher: Dispatcher;
   /** Request lines waiting for the transport to become writable again (bounded). */
   private readonly queue: string[] = [];
   private pumping = false;
+  /** Settles when every message written so far is queued; set while one is written in pieces. */
+  private writing: Promise<void> | undefined;
   private inputPaused = false;
   private dropped = false;
 
@@ -102,11 +124,51 @@ export class Connection {
     this.session.close();
   }
 
-  private write(line: string): Promise<void> {
+  private write(message: string | MessagePieces): Promise<void> {
     if (this.session.isClosed) return Promise.resolve();
-    this.port.write(line);
+    const large = typeof message !== "string" || message.length > PIECE_CHARS;
+    if (!large && this.writing === undefined) {
+      this.port.write(message);
+      this.checkOutbound();
+      return this.port.writable ? Promise.resolve() : this.port.whenWritable();
+    }
+    // In order behind any message still being written in pieces.
+    const run = (this.writing ?? Promise.resolve()).then(() => {
+      if (this.session.isClosed) return;
+      if (large) return this.writeInPieces(message);
+      this.port.write(message);
+      this.checkOutbound();
+    });
+    const settled = run.catch(() => undefined);
+    this.writing = settled;
+    void settled.then(() => {
+      if (this.writing === settled) this.writing = undefined;
+    });
+    return run.then(() => (this.port.writable ? undefined : this.port.whenWritable()));
+  }
+
+  private async writeInPieces(message: string | MessagePieces): Promise<void> {
+    const source = typeof message === "string" ? [message] : message.pieces();
+    let held: string | undefined;
+    try {
+      for (const piece of source) {
+        for (const part of splitText(piece, PIECE_CHARS)) {
+          if (held !== undefined) {
+            this.port.writePart(held, false);
+            this.checkOutbound();
+            if (this.session.isClosed) return;
+            if (!this.port.writable) await this.port.whenWritable();
+          }
+          held = part;
+        }
+      }
+    } catch (error) {
+      // Should not happen (pieces are validated before the first one is written); end
+      // the broken message so the next one starts on a line of its own.
+      log("error", `${this.label}: an outgoing message failed half-way: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.port.writePart(held ?? "", true);
     this.checkOutbound();
-    return this.port.writable ? Promise.resolve() : this.port.whenWritable();
   }
 
   private checkOutbound(): void {

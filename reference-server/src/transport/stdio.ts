@@ -4,10 +4,11 @@
 // backpressure instead of unbounded buffers; `OutboundPort` is the transport-side view
 // that transport/connection.ts turns into a LineSink (stdio here, WebSocket in ws.ts).
 import type { Readable, Writable } from "node:stream";
+import type { MessagePieces } from "../message-pieces.ts";
 
 export interface LineSink {
-  /** Writes one line; resolves when the transport is ready for more. */
-  send(line: string): Promise<void>;
+  /** Writes one message (a string, or pieces written in order); resolves when the transport is ready for more. */
+  send(message: string | MessagePieces): Promise<void>;
   /** Resolves when everything written so far has been handed to the OS. */
   flush(): Promise<void>;
 }
@@ -58,6 +59,8 @@ interface DenoStdout {
 export interface OutboundPort {
   /** Queues one message (compact JSON, no terminator) for the peer. */
   write(line: string): void;
+  /** Queues part of a message; `last` ends it. Parts of one message are never interleaved with others. */
+  writePart(text: string, last: boolean): void;
   readonly writable: boolean;
   whenWritable(): Promise<void>;
   /** Bytes accepted but not yet handed to the OS (the memory a slow reader costs). */
@@ -103,6 +106,9 @@ export function writablePort(out: Writable, onBroken: () => void): OutboundPort 
     write(line) {
       if (!broken) out.write(line + "\n");
     },
+    writePart(text, last) {
+      if (!broken) out.write(last ? text + "\n" : text);
+    },
     get writable() {
       return !blocked();
     },
@@ -137,10 +143,13 @@ export function denoPort(stdout: DenoStdout, onBroken: () => void): OutboundPort
     waiters = [];
     for (const f of w) f();
   };
-  return {
+  const port: OutboundPort = {
     write(line) {
+      port.writePart(line, true);
+    },
+    writePart(text, end) {
       if (broken) return;
-      const bytes = encoder.encode(line + "\n");
+      const bytes = encoder.encode(end ? text + "\n" : text);
       inFlight += bytes.length;
       last = writer.write(bytes).then(
         () => {
@@ -169,4 +178,5 @@ export function denoPort(stdout: DenoStdout, onBroken: () => void): OutboundPort
       return last;
     },
   };
+  return port;
 }

@@ -18,13 +18,23 @@ import { listenUnix, type UnixListening } from "./unix.ts";
 /** Largest inbound frame (ws closes the connection with 1009 beyond it). */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
+/** A connection must send `initialize` within this long, or it is closed. */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+/**
+ * Connections not yet initialized that may be open at once. Past it the oldest one is
+ * closed to make room: idle connections can never keep a newcomer out.
+ */
+export const MAX_PENDING_CONNECTIONS = 2048;
+
 export interface ListenerOptions {
   target: Exclude<ListenTarget, { kind: "stdio" }>;
   config: ServerConfig;
   auth: TokenAuth | undefined;
   limits: ConnectionLimits;
-  /** Concurrent connections; further upgrades get 503. */
+  /** Concurrent initialized connections; further upgrades get 503. */
   maxConnections: number;
+  handshakeTimeoutMs?: number;
+  maxPendingConnections?: number;
 }
 
 export interface Listener {
@@ -52,12 +62,16 @@ export function webSocketPort(ws: WebSocket, highWater: number): OutboundPort {
     }
   };
   ws.on("close", wake);
-  return {
+  const port: OutboundPort = {
     write(line) {
+      port.writePart(line, true);
+    },
+    // A message written in parts goes out as one fragmented text message.
+    writePart(text, last) {
       if (gone()) return;
-      const n = Buffer.byteLength(line);
+      const n = Buffer.byteLength(text);
       unsent += n;
-      ws.send(line, { binary: false }, () => {
+      ws.send(text, { binary: false, fin: last }, () => {
         unsent -= n;
         if (unsent < highWater) wake();
       });
@@ -77,6 +91,7 @@ export function webSocketPort(ws: WebSocket, highWater: number): OutboundPort {
       return new Promise((resolve) => flushers.push(resolve));
     },
   };
+  return port;
 }
 
 function plain(res: ServerResponse, status: number, body = ""): void {
@@ -98,6 +113,16 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   let accepting = false;
   let nextId = 1;
   const live = new Map<WebSocket, Connection>();
+  // Connections that have not initialized yet, oldest first, with their handshake deadline.
+  const pending = new Map<WebSocket, ReturnType<typeof setTimeout>>();
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+  const maxPending = options.maxPendingConnections ?? MAX_PENDING_CONNECTIONS;
+  const settle = (ws: WebSocket) => {
+    const timer = pending.get(ws);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    pending.delete(ws);
+  };
   const highWater = Math.max(1, Math.min(1024 * 1024, Math.floor(limits.maxOutboundBytes / 2)));
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES });
   const http: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -120,9 +145,17 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       return refuseUpgrade(socket, authResult.status, authResult.message);
     }
     if (!accepting) return refuseUpgrade(socket, 503, "server is shutting down");
-    if (live.size >= options.maxConnections) {
-      log("warn", `refused a WebSocket upgrade: ${live.size} connections already open`);
+    // Only initialized connections count: idle ones cannot lock anyone out.
+    const active = live.size - pending.size;
+    if (active >= options.maxConnections) {
+      log("warn", `refused a WebSocket upgrade: ${active} connections already open`);
       return refuseUpgrade(socket, 503, "too many connections");
+    }
+    if (pending.size >= maxPending) {
+      const [oldest] = pending.keys();
+      log("warn", `${pending.size} connections have not initialized; closing the oldest to make room`);
+      settle(oldest!);
+      oldest!.terminate();
     }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
   });
@@ -135,6 +168,15 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     });
     live.set(ws, connection);
     log("info", `${label}: connected (${live.size} open)`);
+    pending.set(
+      ws,
+      setTimeout(() => {
+        pending.delete(ws);
+        log("info", `${label}: no initialize within ${handshakeTimeoutMs} ms; closing`);
+        ws.close(1008, "initialize not received in time");
+        setTimeout(() => ws.terminate(), 1000).unref();
+      }, handshakeTimeoutMs),
+    );
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
       if (isBinary) {
         log("warn", `${label}: ignoring a binary frame`);
@@ -143,9 +185,11 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
       const text = bytes.toString("utf8");
       connection.receive(text);
+      if (connection.session.initialized) settle(ws);
     });
     ws.on("error", (error) => log("info", `${label}: ${error.message}`));
     ws.on("close", (code) => {
+      settle(ws);
       live.delete(ws);
       connection.close();
       log("info", `${label}: closed (${code}); ${live.size} open`);

@@ -5,7 +5,7 @@
 //   managed on macOS                 -> sandbox-exec with a generated Seatbelt profile
 //   managed anywhere else (Windows)  -> refused: fail closed
 import type { SandboxPlan } from "../../permissions/resolve.ts";
-import { probeLinuxSandbox, wrapLinuxWithProbe, type LinuxProbe, type LinuxWrapOptions } from "./linux-bwrap.ts";
+import { probeLinuxSandbox, scanDenyGlobs, wrapLinuxWithProbe, type LinuxProbe, type LinuxWrapOptions } from "./linux-bwrap.ts";
 import { wrapSeatbelt } from "./seatbelt.ts";
 import { SandboxRefusal, directCommand, type WrapContext, type WrapResult } from "./types.ts";
 
@@ -40,7 +40,9 @@ export async function wrapCommand(plan: SandboxPlan, argv: readonly string[], ct
         if (!probe.ok) {
           return new SandboxRefusal("unavailable", "linux-bwrap", `sandbox unavailable (${probe.reason}); refusing to run a sandboxed policy without a sandbox`);
         }
-        return wrapLinuxWithProbe(plan, argv, ctx, probe, options);
+        // Deny globs are walked first without blocking the event loop.
+        const globScans = options.globScans ?? (await scanDenyGlobs(plan, options.globLimits));
+        return wrapLinuxWithProbe(plan, argv, ctx, probe, { ...options, globScans });
       }
       case "darwin":
         return wrapSeatbelt(plan, argv, ctx, platform);

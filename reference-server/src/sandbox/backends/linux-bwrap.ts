@@ -11,7 +11,20 @@ import { accessSync, closeSync, readlinkSync, constants as fsConstants, mkdtempS
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { ManagedPlan } from "../../permissions/resolve.ts";
-import { BACKEND, DEFAULT_GLOB_LIMITS, depthOf, expandDenyGlob, isAtOrUnder, isUnder, lstatOrUndefined, resolveStable, type GlobLimits } from "./paths.ts";
+import {
+  BACKEND,
+  DEFAULT_GLOB_LIMITS,
+  depthOf,
+  globStart,
+  isAtOrUnder,
+  isUnder,
+  lstatOrUndefined,
+  resolveStable,
+  walkGlobAsync,
+  walkGlobSync,
+  type GlobLimits,
+  type GlobMatch,
+} from "./paths.ts";
 import { seccompArchFor, seccompFilterBytes, type SeccompArch } from "./seccomp.ts";
 import { SandboxRefusal, type WrapContext, type WrappedCommand } from "./types.ts";
 
@@ -31,6 +44,30 @@ export interface BwrapOptions {
   /** false when /proc cannot be mounted (restrictive containers): keep the host's view. */
   procMount: boolean;
   globLimits?: Partial<GlobLimits> | undefined;
+  /** Deny-glob walks done beforehand without blocking (scanDenyGlobs); others are walked here. */
+  globScans?: ReadonlyMap<string, GlobMatch[]> | undefined;
+}
+
+const scanKey = (pattern: string, startDir: string) => `${pattern}\0${startDir}`;
+
+function globLimitsFor(plan: ManagedPlan, overrides: Partial<GlobLimits> | undefined): GlobLimits {
+  return { ...DEFAULT_GLOB_LIMITS, ...(plan.globScanMaxDepth == null ? {} : { maxDepth: plan.globScanMaxDepth }), ...overrides };
+}
+
+/**
+ * Walks every deny glob of `plan` asynchronously, so scanning a large tree does not stall
+ * the other connections. buildBwrapArgs re-resolves each glob's start with the
+ * plan's writable areas (refusing writable symlinks) and uses a walk only if it started there.
+ * Throws SandboxRefusal past the limits.
+ */
+export async function scanDenyGlobs(plan: ManagedPlan, overrides?: Partial<GlobLimits>): Promise<Map<string, GlobMatch[]>> {
+  const limits = globLimitsFor(plan, overrides);
+  const scans = new Map<string, GlobMatch[]>();
+  for (const pattern of plan.denyGlobs) {
+    const start = globStart(pattern, limits, () => false);
+    if (start !== undefined) scans.set(scanKey(pattern, start.dir), await walkGlobAsync(pattern, start, limits));
+  }
+  return scans;
 }
 
 export interface BwrapBuild {
@@ -168,13 +205,11 @@ export function buildBwrapArgs(plan: ManagedPlan, argv: readonly string[], optio
       addDeny(r.firstMissing, "file");
     }
   }
-  const limits: GlobLimits = {
-    ...DEFAULT_GLOB_LIMITS,
-    ...(plan.globScanMaxDepth == null ? {} : { maxDepth: plan.globScanMaxDepth }),
-    ...options.globLimits,
-  };
+  const limits = globLimitsFor(plan, options.globLimits);
   for (const g of plan.denyGlobs) {
-    for (const m of expandDenyGlob(g, limits, isWritable)) {
+    const start = globStart(g, limits, isWritable);
+    const found = start === undefined ? [] : (options.globScans?.get(scanKey(g, start.dir)) ?? walkGlobSync(g, start, limits));
+    for (const m of found) {
       let path = m.path;
       let stat = m.stat;
       if (stat.isSymbolicLink()) {
@@ -264,6 +299,7 @@ export type LinuxProbe = LinuxProbeOk | { ok: false; reason: string };
 
 export interface LinuxWrapOptions {
   globLimits?: Partial<GlobLimits> | undefined;
+  globScans?: ReadonlyMap<string, GlobMatch[]> | undefined;
 }
 
 /** Wraps argv for a managed plan with a known-good probe. Synchronous; throws SandboxRefusal. */
@@ -280,6 +316,7 @@ export function wrapLinuxWithProbe(
     disableUserns: probe.disableUserns,
     procMount: probe.procMount,
     globLimits: options.globLimits,
+    globScans: options.globScans,
   });
   const filter = seccompFilterBytes({ arch: probe.arch, networkOff: !plan.network, denyTerminalInjection: ctx.pty });
   const dir = mkdtempSync(join(tmpdir(), "app-server-sandbox-"));

@@ -2,6 +2,7 @@
 // deny-glob walk. Everything that can be evaded (symlinks the sandbox can swap, unbounded
 // scans) fails closed with a SandboxRefusal.
 import { lstatSync, readdirSync, realpathSync, type Stats } from "node:fs";
+import { lstat, readdir } from "node:fs/promises";
 import { join, normalize, sep } from "node:path";
 import { compileGlob, globComponentDepth, globStaticPrefix } from "../../permissions/glob.ts";
 import { SandboxRefusal } from "./types.ts";
@@ -63,58 +64,109 @@ export interface GlobLimits {
   entryCap: number;
   /** Matches per pattern before failing closed. */
   matchCap: number;
+  /** Wall-clock time per pattern of an asynchronous scan before failing closed. */
+  timeMs: number;
 }
 
-export const DEFAULT_GLOB_LIMITS: GlobLimits = { maxDepth: null, entryCap: 100_000, matchCap: 500 };
+export const DEFAULT_GLOB_LIMITS: GlobLimits = { maxDepth: null, entryCap: 100_000, matchCap: 500, timeMs: 10_000 };
 
 export interface GlobMatch {
   path: string;
   stat: Stats;
 }
 
-/**
- * Expands a deny glob at spawn time: walks from the literal prefix with lstat/readdir,
- * includes dotfiles, ignores .gitignore, never follows symlinked directories.
- */
-export function expandDenyGlob(pattern: string, limits: GlobLimits, isWritable: (p: string) => boolean): GlobMatch[] {
+/** One filesystem read the glob walk needs; drivers answer it synchronously or not. */
+type WalkIo = { op: "readdir"; path: string } | { op: "lstat"; path: string };
+
+/** Where a deny glob's walk starts, or undefined when its literal prefix is not a directory. */
+export interface GlobStart {
+  dir: string;
+  regex: RegExp;
+  depthLimit: number;
+}
+
+/** Resolves a deny glob's literal prefix (cheap; refuses root-level scans and writable symlinks). */
+export function globStart(pattern: string, limits: GlobLimits, isWritable: (p: string) => boolean): GlobStart | undefined {
   const prefix = globStaticPrefix(pattern);
   if (prefix === "" || prefix === sep) {
     throw new SandboxRefusal("unsupported", BACKEND, `deny-read glob ${pattern} has no directory prefix; a root-level scan is not enforced`);
   }
   const start = resolveStable(prefix, isWritable);
-  if (!start.exists || !start.stat.isDirectory()) return [];
+  if (!start.exists || !start.stat.isDirectory()) return undefined;
   const rest = pattern.slice(prefix.length);
-  const regex = compileGlob(start.path + rest);
   const componentDepth = globComponentDepth(pattern);
-  const limit = componentDepth ?? limits.maxDepth ?? Number.POSITIVE_INFINITY;
+  return { dir: start.path, regex: compileGlob(start.path + rest), depthLimit: componentDepth ?? limits.maxDepth ?? Number.POSITIVE_INFINITY };
+}
+
+/**
+ * The walk itself, as a generator of filesystem reads: breadth-first from the start with
+ * lstat/readdir, includes dotfiles, ignores .gitignore, never follows symlinked directories.
+ */
+function* walkGlob(pattern: string, start: GlobStart, limits: GlobLimits): Generator<WalkIo, GlobMatch[], unknown> {
   const matches: GlobMatch[] = [];
   let visited = 0;
-  const queue: Array<{ dir: string; depth: number }> = [{ dir: start.path, depth: 0 }];
+  const queue: Array<{ dir: string; depth: number }> = [{ dir: start.dir, depth: 0 }];
   while (queue.length > 0) {
     const { dir, depth } = queue.shift()!;
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      continue; // unreadable to us: we cannot see it, bwrap's ro root does not grant more
-    }
+    const names = (yield { op: "readdir", path: dir }) as string[] | undefined;
+    if (names === undefined) continue; // unreadable to us: we cannot see it, bwrap's ro root does not grant more
     names.sort();
     for (const name of names) {
       if (++visited > limits.entryCap) {
         throw new SandboxRefusal("unsupported", BACKEND, `deny-read glob ${pattern} scans more than ${limits.entryCap} entries`);
       }
       const path = dir === sep ? `${sep}${name}` : `${dir}${sep}${name}`;
-      const stat = lstatOrUndefined(path);
+      const stat = (yield { op: "lstat", path }) as Stats | undefined;
       if (!stat) continue;
-      if (regex.test(path)) {
+      if (start.regex.test(path)) {
         matches.push({ path, stat });
         if (matches.length > limits.matchCap) {
           throw new SandboxRefusal("unsupported", BACKEND, `deny-read glob ${pattern} matches more than ${limits.matchCap} paths`);
         }
         continue;
       }
-      if (stat.isDirectory() && depth + 1 < limit) queue.push({ dir: path, depth: depth + 1 });
+      if (stat.isDirectory() && depth + 1 < start.depthLimit) queue.push({ dir: path, depth: depth + 1 });
     }
   }
   return matches;
+}
+
+function readdirOrUndefined(path: string): string[] | undefined {
+  try {
+    return readdirSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Expands a deny glob at spawn time, synchronously. */
+export function expandDenyGlob(pattern: string, limits: GlobLimits, isWritable: (p: string) => boolean): GlobMatch[] {
+  const start = globStart(pattern, limits, isWritable);
+  return start === undefined ? [] : walkGlobSync(pattern, start, limits);
+}
+
+export function walkGlobSync(pattern: string, start: GlobStart, limits: GlobLimits): GlobMatch[] {
+  const walk = walkGlob(pattern, start, limits);
+  for (let step = walk.next(); ; ) {
+    if (step.done) return step.value;
+    step = walk.next(step.value.op === "readdir" ? readdirOrUndefined(step.value.path) : lstatOrUndefined(step.value.path));
+  }
+}
+
+/**
+ * The same walk without blocking the event loop (other connections keep being served
+ * while a large tree is scanned), bounded by `limits.timeMs` besides the entry and match caps.
+ */
+export async function walkGlobAsync(pattern: string, start: GlobStart, limits: GlobLimits): Promise<GlobMatch[]> {
+  const deadline = Date.now() + limits.timeMs;
+  const walk = walkGlob(pattern, start, limits);
+  for (let step = walk.next(); ; ) {
+    if (step.done) return step.value;
+    if (Date.now() > deadline) {
+      throw new SandboxRefusal("unsupported", BACKEND, `deny-read glob ${pattern} takes longer than ${limits.timeMs} ms to scan`);
+    }
+    const io = step.value;
+    const answer = io.op === "readdir" ? await readdir(io.path).catch(() => undefined) : await lstat(io.path).catch(() => undefined);
+    step = walk.next(answer);
+  }
 }
