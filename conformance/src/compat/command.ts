@@ -3,7 +3,8 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { BUNDLE_FILE, BundleError, bundleFileIn, loadBundleFromPath, loadSide, loadUpstreamBundle, type SchemaBundle } from "./bundle.ts";
+import { BUNDLE_FILE, BundleError, bundleFileIn, loadBundleFromPath, loadUpstreamBundle, type SchemaBundle } from "./bundle.ts";
+import { isCodexSide, loadAnySide } from "./layouts/load.ts";
 import { diffBundles, sortFindings, type DiffOptions, type Finding } from "./diff.ts";
 import { checkFixtureMessages, loadFixtureMessages } from "./fixtures.ts";
 import { FORMATS, renderReport, type Format, type GateReport } from "./report.ts";
@@ -29,10 +30,13 @@ export interface GateOptions {
 }
 
 export interface DiffRequest extends GateOptions {
-  /** A schema folder, variant folder, bundle file or git ref. */
+  /** A schema folder (ours or a Codex generation), variant folder, bundle file or git ref. */
   old: string;
   /** Same; default: the working tree's schema folder. */
   new?: string;
+  /** The `--experimental` Codex generation belonging to `old` / `new` (when those are the stable ones). */
+  experimentalOld?: string;
+  experimentalNew?: string;
 }
 
 export interface UpstreamRequest extends Omit<GateOptions, "fixtures"> {
@@ -48,9 +52,10 @@ export class UsageError extends Error {
 
 const cwdOf = (o: GateOptions) => o.cwd ?? process.cwd();
 
-function loadNew(spec: string | undefined, o: GateOptions): SchemaBundle {
+function loadNew(spec: string | undefined, o: GateOptions, experimental?: string): SchemaBundle {
   const cwd = cwdOf(o);
-  if (spec !== undefined) return loadSide(spec, cwd);
+  if (spec !== undefined) return loadAnySide(experimental === undefined ? { spec, cwd } : { spec, cwd, experimental });
+  if (experimental !== undefined) throw new UsageError("--experimental-new needs <new>");
   const dir = resolve(cwd, o.schemaDir ?? DEFAULT_SCHEMA_DIR);
   const b = loadBundleFromPath(dir);
   b.source = `working tree (${relative(cwd, dir) || "."})`;
@@ -63,8 +68,8 @@ function relFile(file: string | undefined, cwd: string): string | undefined {
 
 function gate(command: string, oldB: SchemaBundle, newB: SchemaBundle, o: GateOptions, diff: DiffOptions, strict: boolean, defaultWaivers: string | undefined): GateReport {
   const cwd = cwdOf(o);
-  const notes: string[] = [];
-  let findings: Finding[] = diffBundles(oldB, newB, diff);
+  const notes: string[] = [...(oldB.notes ?? []), ...(newB.notes ?? [])];
+  let findings: Finding[] = diffBundles(oldB, newB, { compareStability: oldB.stabilityKnown !== false && newB.stabilityKnown !== false, ...diff });
   const fixturesDir = o.fixtures === false ? undefined : resolve(cwd, o.fixtures ?? DEFAULT_FIXTURES_DIR);
   if (fixturesDir !== undefined && existsSync(fixturesDir)) {
     const { messages, problems } = loadFixtureMessages(fixturesDir, cwd);
@@ -93,9 +98,13 @@ function gate(command: string, oldB: SchemaBundle, newB: SchemaBundle, o: GateOp
 
 /** `schema diff <old> [<new>]`: breaking changes from old to new (waivers only if given). */
 export function schemaDiff(req: DiffRequest): GateReport {
-  const oldB = loadSide(req.old, cwdOf(req));
-  const newB = loadNew(req.new, req);
-  return gate("diff", oldB, newB, req, {}, false, undefined);
+  const cwd = cwdOf(req);
+  const oldB = loadAnySide(req.experimentalOld === undefined ? { spec: req.old, cwd } : { spec: req.old, cwd, experimental: req.experimentalOld });
+  const newB = loadNew(req.new, req, req.experimentalNew);
+  // Our fixture corpus is evidence about our contract, not about another protocol's folders.
+  const foreign = isCodexSide(req.old, cwd) || (req.new !== undefined && isCodexSide(req.new, cwd));
+  const opts = foreign && req.fixtures === undefined ? { ...req, fixtures: false as const } : req;
+  return gate("diff", oldB, newB, opts, {}, false, undefined);
 }
 
 /**
@@ -236,18 +245,20 @@ export function createSchemaCommand(io: SchemaCommandIo = defaultIo): Command {
   schema
     .command("diff")
     .description(
-      "Compare two schema versions. Each side is a schema folder (like schema/json), a variant folder, a bundle file or a git ref; <new> defaults to the working tree. Exit 1 on a breaking change.",
+      "Compare two schema versions. Each side is one of our schema folders (like schema/json), a variant folder, a bundle file, a git ref, or a Codex `generate-json-schema` output folder (stable, with --experimental-old/--experimental-new for its experimental twin, or a folder holding stable/ and experimental/); <new> defaults to the working tree. Exit 1 on a breaking change.",
     )
     .argument("[old]", "old side: folder or git ref (omit with --upstream)")
     .argument("[new]", "new side: folder or git ref (default: the working tree)")
     .option("--upstream <dir>", "compare with Codex's `generate-json-schema --experimental` output instead of an old side")
+    .option("--experimental-old <dir>", "the `generate-json-schema --experimental` output of the old side, when <old> is Codex's stable output")
+    .option("--experimental-new <dir>", "the `generate-json-schema --experimental` output of the new side, when <new> is Codex's stable output")
     .option("--waivers <file>", "waiver file (JSONC); --upstream defaults to schema/baseline/upstream-waivers.jsonc")
     .option("--no-waivers", "ignore waivers")
     .option("--fixtures <dir>", "fixture corpus for evidence (default: fixtures/ if present)")
     .option("--no-fixtures", "skip fixture evidence")
     .option("--schema <dir>", "the working tree's schema folder", DEFAULT_SCHEMA_DIR)
     .addOption(formatOption())
-    .action(guard((oldSpec: string | undefined, newSpec: string | undefined, opts: { upstream?: string; waivers?: string | false; fixtures?: string | false; schema: string; format: Format }) => {
+    .action(guard((oldSpec: string | undefined, newSpec: string | undefined, opts: { upstream?: string; experimentalOld?: string; experimentalNew?: string; waivers?: string | false; fixtures?: string | false; schema: string; format: Format }) => {
       const common = { ...base, schemaDir: opts.schema, ...(opts.waivers !== undefined && (opts.waivers as unknown) !== true ? { waivers: opts.waivers } : {}) };
       if (opts.upstream !== undefined) {
         if (newSpec !== undefined) throw new UsageError("with --upstream give at most one side (ours)");
@@ -258,6 +269,8 @@ export function createSchemaCommand(io: SchemaCommandIo = defaultIo): Command {
       if (oldSpec === undefined) throw new UsageError("missing <old> (a schema folder or git ref), or use --upstream <dir>");
       const req: DiffRequest = { ...common, old: oldSpec };
       if (newSpec !== undefined) req.new = newSpec;
+      if (opts.experimentalOld !== undefined) req.experimentalOld = opts.experimentalOld;
+      if (opts.experimentalNew !== undefined) req.experimentalNew = opts.experimentalNew;
       if (opts.fixtures !== undefined && (opts.fixtures as unknown) !== true) req.fixtures = opts.fixtures;
       return emit(schemaDiff(req), opts.format);
     }));

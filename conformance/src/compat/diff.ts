@@ -70,11 +70,16 @@ const ENVELOPE_ROOTS: ReadonlyArray<[string, Direction[]]> = [
 
 const UNION_OF_KIND: Record<MethodEntry["kind"], string> = {
   clientRequest: "ClientRequest",
+  serverRequest: "ServerRequest",
   clientNotification: "ClientNotification",
   serverNotification: "ServerNotification",
 };
 
-export const directionOfKind = (kind: MethodEntry["kind"]): Direction => (kind === "serverNotification" ? "output" : "input");
+/** Which way a method's params travel: client requests and notifications in, server requests and notifications out. */
+export const directionOfKind = (kind: MethodEntry["kind"]): Direction => (kind === "serverNotification" || kind === "serverRequest" ? "output" : "input");
+/** Which way a request's result travels: the opposite of its params. */
+const resultDirection = (kind: MethodEntry["kind"]): Direction => (directionOfKind(kind) === "input" ? "output" : "input");
+const isRequest = (kind: MethodEntry["kind"]) => kind === "clientRequest" || kind === "serverRequest";
 
 /** The arm of a method-keyed union for `method`, with the union's own properties merged in (Codex puts emittedAtMs there). */
 export function methodArm(bundle: SchemaBundle, kind: MethodEntry["kind"], method: string): Json | undefined {
@@ -194,10 +199,19 @@ class Engine {
       const ref = (name: string | undefined) => (name === undefined ? undefined : { $ref: `#/definitions/${name}` });
       this.compareNode(ref(o.params), ref(n.params), frame, `${method} params`);
     }
-    if (n.kind === "clientRequest" && (o.result !== undefined || n.result !== undefined)) {
+    if (!isRequest(n.kind)) return;
+    const oWhy = this.oldB.unpaired?.[method];
+    const nWhy = this.newB.unpaired?.[method];
+    if (oWhy !== undefined || nWhy !== undefined) {
+      // Comparing against a guess could hide a change; say that the result is not compared.
+      const why = [oWhy && `old: ${oWhy}`, nWhy && `new: ${nWhy}`].filter(Boolean).join("; ");
+      this.emit({ ...frame, direction: resultDirection(n.kind) }, "result-unpaired", `${method} result`, `${method} result not compared: ${why}`);
+      return;
+    }
+    if (o.result !== undefined || n.result !== undefined) {
       const oRes = o.result === undefined ? true : { $ref: `#/definitions/${o.result}` };
       const nRes = n.result === undefined ? true : { $ref: `#/definitions/${n.result}` };
-      this.compareNode(oRes, nRes, { ...frame, direction: "output" }, `${method} result`);
+      this.compareNode(oRes, nRes, { ...frame, direction: resultDirection(n.kind) }, `${method} result`);
     }
   }
 

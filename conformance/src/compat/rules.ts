@@ -153,6 +153,11 @@ export const RULES = {
     output: "warning",
     why: "strict old clients may reject members they do not know",
   },
+  "result-unpaired": {
+    title: "a request's result type cannot be derived from the schema, so it is not compared",
+    ...both("warning"),
+    why: "neither the FooParams -> FooResponse convention nor the method name names exactly one result type",
+  },
   "type-missing": {
     title: "referenced definition missing",
     ...both("breaking"),

@@ -31,6 +31,12 @@ const expM = { ...stableM, stability: "experimental" } as const;
 const noteM = { kind: "serverNotification", params: "Empty", stability: "stable" } as const;
 
 const sizes = obj({ rows: int, cols: int });
+/** A request whose result type the reader could not derive. */
+function unpairedBundle(stability: "stable" | "experimental"): SchemaBundle {
+  const b = methodsBundle({ a: { kind: "clientRequest", params: "Empty", stability } });
+  b.unpaired = { a: "no result type found for a" };
+  return b;
+}
 const ROWS: Row[] = [
   {
     rule: "method-removed",
@@ -163,6 +169,11 @@ const ROWS: Row[] = [
     rule: "additional-properties-opened",
     breaking: "opening an object never breaks a tolerant reader; flagged as a warning for server->client types",
     compatible: pair(obj({ a: str }, ["a"], { additionalProperties: false }), obj({ a: str }), "output", "warning"),
+  },
+  {
+    rule: "result-unpaired",
+    breaking: "an unknown result pairing is reported (warning), never silently compared or skipped",
+    compatible: { old: unpairedBundle("stable"), new: unpairedBundle("stable"), severity: "warning" },
   },
   {
     rule: "type-missing",
