@@ -4,6 +4,8 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { BUNDLE_FILE, BundleError, bundleFileIn, loadBundleFromPath, loadUpstreamBundle, type SchemaBundle } from "./bundle.ts";
+import { codexCommand } from "./codex-command.ts";
+import { UsageError } from "./errors.ts";
 import { isCodexSide, loadAnySide } from "./layouts/load.ts";
 import { diffBundles, sortFindings, type DiffOptions, type Finding } from "./diff.ts";
 import { checkFixtureMessages, loadFixtureMessages } from "./fixtures.ts";
@@ -46,9 +48,7 @@ export interface UpstreamRequest extends Omit<GateOptions, "fixtures"> {
   new?: string;
 }
 
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
 const cwdOf = (o: GateOptions) => o.cwd ?? process.cwd();
 
@@ -305,6 +305,8 @@ export function createSchemaCommand(io: SchemaCommandIo = defaultIo): Command {
       }
       exit(0);
     });
+
+  schema.addCommand(codexCommand({ stdout: io.stdout, stderr: io.stderr, exit, cwd: io.cwd, guard }));
 
   const baseline = schema.command("baseline").description("Manage the committed baseline (schema/baseline).");
   baseline
