@@ -5,6 +5,7 @@ import { join, relative, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { BUNDLE_FILE, BundleError, bundleFileIn, loadBundleFromPath, loadUpstreamBundle, type SchemaBundle } from "./bundle.ts";
 import { codexCommand } from "./codex-command.ts";
+import { lintNames } from "./lint.ts";
 import { UsageError } from "./errors.ts";
 import { isCodexSide, loadAnySide } from "./layouts/load.ts";
 import { diffBundles, sortFindings, type DiffOptions, type Finding } from "./diff.ts";
@@ -127,6 +128,34 @@ export function schemaUpstreamDiff(req: UpstreamRequest): GateReport {
     true,
     existsSync(resolve(cwd, defaults)) ? defaults : undefined,
   );
+}
+
+export interface LintRequest extends Omit<GateOptions, "fixtures"> {
+  /** The side to lint (default: the working tree's schema folder). */
+  schema?: string;
+  experimental?: string;
+  /** Only names this old side lacks. */
+  since?: string;
+  experimentalSince?: string;
+}
+
+/** `schema lint`: naming rules as findings, with waivers. */
+export function schemaLint(req: LintRequest): GateReport {
+  const cwd = cwdOf(req);
+  const side = loadNew(req.schema, req, req.experimental);
+  const since = req.since === undefined ? undefined : loadAnySide(req.experimentalSince === undefined ? { spec: req.since, cwd } : { spec: req.since, cwd, experimental: req.experimentalSince });
+  let findings = lintNames(side, since === undefined ? {} : { since });
+  if (req.waivers !== undefined && req.waivers !== false) {
+    const path = resolve(cwd, req.waivers);
+    if (!existsSync(path)) throw new UsageError(`waiver file ${req.waivers} does not exist`);
+    findings = applyWaivers(findings, loadWaivers(path), { file: relFile(req.waivers, cwd)! });
+  }
+  const notes = [...(side.notes ?? [])];
+  if (since !== undefined) notes.push(`only names new since ${since.source}`);
+  const report: GateReport = { command: "lint", old: since?.source ?? "-", new: side.source, findings, failed: findings.some((f) => f.severity === "breaking"), files: {}, notes, cwd };
+  const bundle = relFile(side.file, cwd);
+  if (bundle !== undefined) report.files.bundle = bundle;
+  return report;
 }
 
 export interface CheckRequest extends GateOptions {
@@ -305,6 +334,28 @@ export function createSchemaCommand(io: SchemaCommandIo = defaultIo): Command {
       }
       exit(0);
     });
+
+  schema
+    .command("lint")
+    .description(
+      "Naming rules: member names and method segments must be camelCase (snake_case leaking in is the usual slip). Reads the same sides as `schema diff` (default: the working tree). Experimental names are warnings. Exit 1 on an unwaived violation.",
+    )
+    .argument("[schema]", "a schema folder (ours or a Codex generate-json-schema output), bundle file or git ref (default: the working tree)")
+    .option("--experimental <dir>", "the --experimental Codex output belonging to [schema] (marks experimental names)")
+    .option("--since <old>", "report only names the old side does not have (gate new slips only)")
+    .option("--experimental-since <dir>", "the --experimental Codex output belonging to --since")
+    .option("--waivers <file>", "waiver file (JSONC): rule member-not-camel-case / method-segment-not-camel-case, path glob, reason")
+    .option("--schema <dir>", "the working tree's schema folder", DEFAULT_SCHEMA_DIR)
+    .addOption(formatOption())
+    .action(guard((spec: string | undefined, opts: { experimental?: string; since?: string; experimentalSince?: string; waivers?: string; schema: string; format: Format }) => {
+      const req: LintRequest = { ...base, schemaDir: opts.schema };
+      if (spec !== undefined) req.schema = spec;
+      if (opts.experimental !== undefined) req.experimental = opts.experimental;
+      if (opts.since !== undefined) req.since = opts.since;
+      if (opts.experimentalSince !== undefined) req.experimentalSince = opts.experimentalSince;
+      if (opts.waivers !== undefined) req.waivers = opts.waivers;
+      return emit(schemaLint(req), opts.format);
+    }));
 
   schema.addCommand(codexCommand({ stdout: io.stdout, stderr: io.stderr, exit, cwd: io.cwd, guard }));
 

@@ -163,6 +163,16 @@ export const RULES = {
     ...both("breaking"),
     why: "the schema is incomplete",
   },
+  "member-not-camel-case": {
+    title: "schema lint: a member name is not camelCase",
+    ...both("breaking"),
+    why: "the protocol names members in camelCase; a snake_case member is a slip peers must special-case forever once shipped",
+  },
+  "method-segment-not-camel-case": {
+    title: "schema lint: a method name segment is not camelCase",
+    ...both("breaking"),
+    why: "method names are camelCase segments joined by '/'",
+  },
   "fixture-invalid": {
     title: "fixture message no longer valid",
     ...both("breaking"),
