@@ -94,6 +94,9 @@ export function methodArm(bundle: SchemaBundle, kind: MethodEntry["kind"], metho
   };
 }
 
+/** promoted = stabilised (experimental -> stable); demoted = turned experimental. */
+const verb = (rule: RuleId) => (rule === "promoted" ? "stabilised" : "demoted to experimental");
+
 const fmtPresence = (absent: boolean, nullable: boolean) => [absent ? "absent" : undefined, nullable ? "null" : undefined, "value"].filter(Boolean).join("|");
 
 class Engine {
@@ -188,7 +191,7 @@ class Engine {
     }
     if (this.opts.compareStability && o.stability !== n.stability) {
       const rule: RuleId = n.stability === "stable" ? "promoted" : "demoted";
-      this.emit({ ...frame, exempt: false }, rule, method, `${method} ${rule} (${o.stability} -> ${n.stability})`);
+      this.emit({ ...frame, exempt: false }, rule, method, `${method} ${verb(rule)} (${o.stability} -> ${n.stability})`);
     }
     const oArm = methodArm(this.oldB, o.kind, method);
     const nArm = methodArm(this.newB, n.kind, method);
@@ -291,7 +294,7 @@ class Engine {
     const exempt = frame.exempt || oa.experimental || na.experimental;
     if (this.opts.compareStability && oa.experimental !== na.experimental && oa.body.kind === "object" && oa.body.tag !== undefined) {
       const rule: RuleId = na.experimental ? "demoted" : "promoted";
-      this.emit({ ...frame, exempt: frame.exempt }, rule, `${path}<${oa.key}>`, `${path} variant ${oa.key} ${rule}`);
+      this.emit({ ...frame, exempt: frame.exempt }, rule, `${path}<${oa.key}>`, `${path} variant ${oa.key} ${verb(rule)}`);
     }
     const sub: Frame = { ...frame, exempt };
     const suffix = oa.body.kind === "object" && oa.body.tag !== undefined ? `<${oa.key}>` : "";
@@ -380,7 +383,7 @@ class Engine {
       }
       if (this.opts.compareStability && oExp !== nExp) {
         const rule: RuleId = nExp ? "demoted" : "promoted";
-        this.emit(frame, rule, at, `${at} ${rule} (${oExp ? "experimental" : "stable"} -> ${nExp ? "experimental" : "stable"})`);
+        this.emit(frame, rule, at, `${at} ${verb(rule)} (${oExp ? "experimental" : "stable"} -> ${nExp ? "experimental" : "stable"})`);
       }
       const sub: Frame = { ...frame, exempt: frame.exempt || oExp || nExp };
       const os = shapeOf(op, this.oldB);
