@@ -103,21 +103,26 @@ const normRef = (ref: string) => ref.replace(/^#\/definitions\/(?:v2\/)+/, "#/de
 /** Structural equality under the same rules as `canonical` (titles ignored, v2 refs flattened), without building strings. */
 export function sameSchema(a: unknown, b: unknown, root = true, map = false): boolean {
   if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameSchema(x, b[i], false));
-  if (!isJsonObject(a) || !isJsonObject(b)) return typeof a === "string" && typeof b === "string" ? false : JSON.stringify(a) === JSON.stringify(b);
-  const keep = (k: string) => map || (k !== "title" && !(root && DROP_AT_ROOT.has(k)));
-  const ak = Object.keys(a).filter(keep);
-  const bk = Object.keys(b).filter(keep);
-  if (ak.length !== bk.length) return false;
-  for (const k of ak) {
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameSchema(a[i], b[i], false)) return false;
+    return true;
+  }
+  if (!isJsonObject(a) || !isJsonObject(b)) return false; // equal primitives were caught by ===
+  const skip = (k: string) => !map && (k === "title" || (root && DROP_AT_ROOT.has(k)));
+  let counted = 0;
+  for (const k in a) {
+    if (skip(k)) continue;
+    counted++;
     if (!Object.hasOwn(b, k)) return false;
     const x = a[k];
     const y = b[k];
     if (!map && k === "$ref" && typeof x === "string" && typeof y === "string") {
-      if (normRef(x) !== normRef(y)) return false;
+      if (x !== y && normRef(x) !== normRef(y)) return false;
     } else if (!sameSchema(x, y, false, !map && SCHEMA_MAPS.has(k))) return false;
   }
-  return true;
+  for (const k in b) if (!skip(k)) counted--;
+  return counted === 0;
 }
 
 /** The first place two canonical strings differ, for the error message. */
