@@ -328,6 +328,11 @@ class Engine {
       this.emit(frame, "range-narrowed", path, `${path} is now restricted to ${describeValues(n.values)}`);
     } else if (o.values !== undefined && n.values === undefined) {
       this.emit(frame, "range-widened", path, `${path} is no longer restricted to ${describeValues(o.values)}`);
+      // The old values are all that was ever accepted: narrowing means one of them is now out of bounds
+      // (an enum of non-empty strings becoming `minLength: 1` narrows nothing).
+      const rejected = [...o.values].filter((v) => !withinScalar(JSON.parse(v) as unknown, n));
+      if (rejected.length > 0) this.emit(frame, "range-narrowed", path, `${path} no longer accepts ${describeValues(rejected)}`);
+      return;
     } else if (o.values !== undefined && n.values !== undefined) {
       for (const v of o.values) if (!n.values.has(v)) this.emit(frame, "enum-value-removed", path, `${path} value ${v} removed`);
       for (const v of n.values) if (!o.values.has(v)) this.emit(frame, "enum-value-added", path, `${path} value ${v} added`);
@@ -429,6 +434,28 @@ class Engine {
     }
     return sortFindings(out);
   }
+}
+
+/** Whether a literal value satisfies a (non-enum) scalar's bounds, integer-ness and pattern. */
+function withinScalar(v: unknown, n: ScalarAlt): boolean {
+  if (typeof v === "string") {
+    if (n.minLength !== undefined && [...v].length < n.minLength) return false;
+    if (n.maxLength !== undefined && [...v].length > n.maxLength) return false;
+    if (n.pattern !== undefined) {
+      try {
+        return new RegExp(n.pattern, "u").test(v);
+      } catch {
+        return false; // an unreadable pattern: assume the worst (over-report)
+      }
+    }
+    return true;
+  }
+  if (typeof v === "number") {
+    if (n.integer && !Number.isInteger(v)) return false;
+    if (n.min !== undefined && v < n.min) return false;
+    if (n.max !== undefined && v > n.max) return false;
+  }
+  return true;
 }
 
 function altName(a: Alt): string {

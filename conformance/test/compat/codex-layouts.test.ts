@@ -11,6 +11,7 @@ import { diffBundles, type Finding } from "../../src/compat/diff.ts";
 import { readCodexGeneration } from "../../src/compat/layouts/generation.ts";
 import { loadAnySide } from "../../src/compat/layouts/load.ts";
 import { resultCandidates } from "../../src/compat/layouts/methods.ts";
+import { bundleWith, obj } from "./support.ts";
 
 const PAIRS = join(import.meta.dirname, "codex-pairs");
 const scratch = mkdtempSync(join(tmpdir(), "schema-gate-codex-"));
@@ -196,6 +197,18 @@ describe("verdicts on real release pairs", () => {
   it("0.165.0 -> 0.166.0: an enum value a client may send is removed (review/start delivery)", () => {
     const fs = diffBundles(load("0.165.0_0.166.0", "0.165.0"), load("0.165.0_0.166.0", "0.166.0"));
     expect(find(fs, "enum-value-removed", "ReviewDelivery")[0]).toMatchObject({ severity: "breaking", directions: ["input"], methods: ["review/start"] });
+  });
+});
+
+describe("false reports found on the real history, fixed", () => {
+  it("an enum lifted to a bounded string that still admits every old value only widens (ReasoningEffort, 0.130.0 -> 0.140.0)", () => {
+    const old = bundleWith(obj({ effort: { type: "string", enum: ["none", "low", "xhigh"] } }), "both");
+    const lifted = bundleWith(obj({ effort: { type: "string", minLength: 1 } }), "both");
+    expect(diffBundles(old, lifted).map((f) => f.rule)).toEqual(["range-widened"]);
+    const tighter = bundleWith(obj({ effort: { type: "string", minLength: 4 } }), "both");
+    const fs = diffBundles(old, tighter);
+    expect(fs.map((f) => f.rule).sort()).toEqual(["range-narrowed", "range-widened"]);
+    expect(fs.find((f) => f.rule === "range-narrowed")!.message).toContain('no longer accepts "low"');
   });
 });
 
