@@ -11,11 +11,12 @@ import { concurrency } from "./scenarios/concurrency.ts";
 import { kitSpeed } from "./scenarios/kit-speed.ts";
 import { latency } from "./scenarios/latency.ts";
 import { memory } from "./scenarios/memory.ts";
+import { schemaGate } from "./scenarios/schema-gate.ts";
 import { machineLimit, streaming } from "./scenarios/streaming.ts";
 import type { BenchOptions, Measurement } from "./types.ts";
 
 const MiB = 1024 * 1024;
-const SCENARIOS = ["streaming", "latency", "concurrency", "memory", "kit"] as const;
+const SCENARIOS = ["streaming", "latency", "concurrency", "memory", "kit", "schema-gate"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function defaultServer(root: string): string {
@@ -87,6 +88,10 @@ async function runBench(root: string, cli: CliOptions): Promise<number> {
       if (selected.has("memory")) measurements.push(...(await memory(server.command, options)));
       if (selected.has("kit")) measurements.push(...(await kitSpeed(server.command, options)));
       runs.push({ ...server, measurements });
+    }
+    if (selected.has("schema-gate")) {
+      const gate = await schemaGate(join(root, "dist/conformance/src/compat/cli.js"), options); // server-independent
+      for (const run of runs) run.measurements.push(...gate);
     }
     if (selected.has("streaming")) {
       console.error("machine limit");

@@ -6,18 +6,21 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseJsonc } from "../../../schema/src/jsonc.ts";
+import { flattenCodexDefinitions, readCodexGeneration } from "./layouts/generation.ts";
+import { bundleFromGeneration } from "./layouts/load.ts";
+import { methodTable } from "./layouts/methods.ts";
 
 export type Json = Record<string, unknown>;
 export const isJsonObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
-export type MethodKind = "clientRequest" | "clientNotification" | "serverNotification";
+export type MethodKind = "clientRequest" | "serverRequest" | "clientNotification" | "serverNotification";
 export type Stability = "stable" | "experimental";
 
 export interface MethodEntry {
   kind: MethodKind;
   /** Definition name of the params type (absent: the message has no params). */
   params?: string;
-  /** Definition name of the result type (client requests only). */
+  /** Definition name of the result type (requests only; absent when it cannot be derived, see SchemaBundle.unpaired). */
   result?: string;
   stability: Stability;
 }
@@ -31,6 +34,12 @@ export interface SchemaBundle {
   methods: Record<string, MethodEntry>;
   /** The raw bundle document (ours: as written; upstream: with refs flattened). */
   document: Json;
+  /** Requests whose result type could not be derived from the schema, with the reason. */
+  unpaired?: Record<string, string>;
+  /** false: one generation without stability marks (everything is judged as stable). */
+  stabilityKnown?: boolean;
+  /** What the reader noticed (layout, what is missing), for the report. */
+  notes?: string[];
 }
 
 export const BUNDLE_FILE = "app_server_conformance.schemas.json";
@@ -40,12 +49,6 @@ export const UPSTREAM_BUNDLE_FILE = "codex_app_server_protocol.schemas.json";
 export class BundleError extends Error {
   override name = "BundleError";
 }
-
-const METHOD_UNIONS: Record<string, MethodKind> = {
-  ClientRequest: "clientRequest",
-  ClientNotification: "clientNotification",
-  ServerNotification: "serverNotification",
-};
 
 /** The arms of a union definition (a lone object counts as one arm). */
 export function unionArms(def: unknown): Json[] {
@@ -69,28 +72,12 @@ export function methodOfArm(arm: Json): string | undefined {
   return typeof lit?.value === "string" ? lit.value : undefined;
 }
 
-const refName = (node: unknown): string | undefined =>
-  isJsonObject(node) && typeof node.$ref === "string" ? node.$ref.split("/").pop() : undefined;
-
-/** The method table read off the ClientRequest/ClientNotification/ServerNotification unions. */
+/** The method table read off the ClientRequest/ServerRequest/ClientNotification/ServerNotification unions. */
 export function methodsFromUnions(definitions: Record<string, Json>): Record<string, MethodEntry> {
-  const out: Record<string, MethodEntry> = {};
-  for (const [union, kind] of Object.entries(METHOD_UNIONS)) {
-    for (const arm of unionArms(definitions[union])) {
-      const method = methodOfArm(arm);
-      if (method === undefined) continue;
-      const params = refName((arm.properties as Json).params);
-      const entry: MethodEntry = { kind, stability: arm["x-experimental"] === true ? "experimental" : "stable" };
-      if (params !== undefined) entry.params = params;
-      if (kind === "clientRequest" && params !== undefined) {
-        const result = params.replace(/Params$/, "Response");
-        if (result !== params && result in definitions) entry.result = result;
-      }
-      out[method] = entry;
-    }
-  }
-  return out;
+  return methodTable(definitions).methods;
 }
+
+const METHOD_KINDS: readonly MethodKind[] = ["clientRequest", "serverRequest", "clientNotification", "serverNotification"];
 
 function parseMethods(raw: unknown): Record<string, MethodEntry> | undefined {
   if (!isJsonObject(raw)) return undefined;
@@ -98,7 +85,7 @@ function parseMethods(raw: unknown): Record<string, MethodEntry> | undefined {
   for (const [method, value] of Object.entries(raw)) {
     if (!isJsonObject(value)) continue;
     const kind = value.kind as MethodKind;
-    if (!Object.values(METHOD_UNIONS).includes(kind)) throw new BundleError(`x-methods.${method}: unknown kind ${String(value.kind)}`);
+    if (!METHOD_KINDS.includes(kind)) throw new BundleError(`x-methods.${method}: unknown kind ${String(value.kind)}`);
     const entry: MethodEntry = { kind, stability: value.stability === "experimental" ? "experimental" : "stable" };
     if (typeof value.params === "string") entry.params = value.params;
     if (typeof value.result === "string") entry.result = value.result;
@@ -176,35 +163,20 @@ export function loadSide(spec: string, cwd: string): SchemaBundle {
   throw new BundleError(`${spec}: neither a schema folder nor a git ref`);
 }
 
-/** Rewrites `#/definitions/v2/X` refs to `#/definitions/X` (Codex nests v2 types). */
-function flattenRefs(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(flattenRefs);
-  if (!isJsonObject(node)) return node;
-  const out: Json = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === "$ref" && typeof value === "string") out[key] = value.replace(/^#\/definitions\/(?:v2\/)+/, "#/definitions/");
-    else out[key] = flattenRefs(value);
-  }
-  return out;
-}
-
-/** Codex's `generate-json-schema --experimental` output directory (or its bundle file). */
+/** Codex's `generate-json-schema --experimental` output directory (or its bundle file), read as one generation. */
 export function loadUpstreamBundle(location: string): SchemaBundle {
-  const file = existsSync(location) && statSync(location).isFile() ? location : join(location, UPSTREAM_BUNDLE_FILE);
-  if (!existsSync(file)) throw new BundleError(`${location}: no ${UPSTREAM_BUNDLE_FILE} (expected the output of \`codex app-server generate-json-schema --experimental\`)`);
-  return upstreamBundleFromDocument(readJsonFile(file), `codex:${location}`, file);
+  if (existsSync(location) && statSync(location).isDirectory() && !existsSync(join(location, UPSTREAM_BUNDLE_FILE))) {
+    throw new BundleError(`${location}: no ${UPSTREAM_BUNDLE_FILE} (expected the output of \`codex app-server generate-json-schema --experimental\`)`);
+  }
+  const g = readCodexGeneration(location);
+  return bundleFromGeneration(g, `codex:${location}`);
 }
 
 export function upstreamBundleFromDocument(raw: unknown, source: string, file?: string): SchemaBundle {
   if (!isJsonObject(raw) || !isJsonObject(raw.definitions)) throw new BundleError(`${source}: not a Codex schema bundle`);
-  const { v2, ...top } = raw.definitions;
-  const merged: Record<string, Json> = {};
-  // v2 first, then the top level: where both define a name (RequestId, AbsolutePathBuf)
-  // the top-level copy is the one the v1 root types refer to; they are identical in 0.169.
-  for (const [name, def] of Object.entries(isJsonObject(v2) ? v2 : {})) if (isJsonObject(def)) merged[name] = flattenRefs(def) as Json;
-  for (const [name, def] of Object.entries(top)) if (isJsonObject(def)) merged[name] = flattenRefs(def) as Json;
-  const document: Json = { ...raw, definitions: merged };
-  const bundle: SchemaBundle = { source, definitions: merged, methods: methodsFromUnions(merged), document };
+  const definitions = flattenCodexDefinitions(raw.definitions);
+  const { methods, unpaired } = methodTable(definitions);
+  const bundle: SchemaBundle = { source, definitions, methods, unpaired, document: { ...raw, definitions }, stabilityKnown: false };
   if (file !== undefined) bundle.file = file;
   return bundle;
 }

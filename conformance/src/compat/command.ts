@@ -3,7 +3,11 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { BUNDLE_FILE, BundleError, bundleFileIn, loadBundleFromPath, loadSide, loadUpstreamBundle, type SchemaBundle } from "./bundle.ts";
+import { BUNDLE_FILE, BundleError, bundleFileIn, loadBundleFromPath, loadUpstreamBundle, type SchemaBundle } from "./bundle.ts";
+import { codexCommand } from "./codex-command.ts";
+import { lintNames } from "./lint.ts";
+import { UsageError } from "./errors.ts";
+import { isCodexSide, loadAnySide } from "./layouts/load.ts";
 import { diffBundles, sortFindings, type DiffOptions, type Finding } from "./diff.ts";
 import { checkFixtureMessages, loadFixtureMessages } from "./fixtures.ts";
 import { FORMATS, renderReport, type Format, type GateReport } from "./report.ts";
@@ -29,10 +33,13 @@ export interface GateOptions {
 }
 
 export interface DiffRequest extends GateOptions {
-  /** A schema folder, variant folder, bundle file or git ref. */
+  /** A schema folder (ours or a Codex generation), variant folder, bundle file or git ref. */
   old: string;
   /** Same; default: the working tree's schema folder. */
   new?: string;
+  /** The `--experimental` Codex generation belonging to `old` / `new` (when those are the stable ones). */
+  experimentalOld?: string;
+  experimentalNew?: string;
 }
 
 export interface UpstreamRequest extends Omit<GateOptions, "fixtures"> {
@@ -42,15 +49,14 @@ export interface UpstreamRequest extends Omit<GateOptions, "fixtures"> {
   new?: string;
 }
 
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
 const cwdOf = (o: GateOptions) => o.cwd ?? process.cwd();
 
-function loadNew(spec: string | undefined, o: GateOptions): SchemaBundle {
+function loadNew(spec: string | undefined, o: GateOptions, experimental?: string): SchemaBundle {
   const cwd = cwdOf(o);
-  if (spec !== undefined) return loadSide(spec, cwd);
+  if (spec !== undefined) return loadAnySide(experimental === undefined ? { spec, cwd } : { spec, cwd, experimental });
+  if (experimental !== undefined) throw new UsageError("--experimental-new needs <new>");
   const dir = resolve(cwd, o.schemaDir ?? DEFAULT_SCHEMA_DIR);
   const b = loadBundleFromPath(dir);
   b.source = `working tree (${relative(cwd, dir) || "."})`;
@@ -63,8 +69,8 @@ function relFile(file: string | undefined, cwd: string): string | undefined {
 
 function gate(command: string, oldB: SchemaBundle, newB: SchemaBundle, o: GateOptions, diff: DiffOptions, strict: boolean, defaultWaivers: string | undefined): GateReport {
   const cwd = cwdOf(o);
-  const notes: string[] = [];
-  let findings: Finding[] = diffBundles(oldB, newB, diff);
+  const notes: string[] = [...(oldB.notes ?? []), ...(newB.notes ?? [])];
+  let findings: Finding[] = diffBundles(oldB, newB, { compareStability: oldB.stabilityKnown !== false && newB.stabilityKnown !== false, ...diff });
   const fixturesDir = o.fixtures === false ? undefined : resolve(cwd, o.fixtures ?? DEFAULT_FIXTURES_DIR);
   if (fixturesDir !== undefined && existsSync(fixturesDir)) {
     const { messages, problems } = loadFixtureMessages(fixturesDir, cwd);
@@ -93,9 +99,13 @@ function gate(command: string, oldB: SchemaBundle, newB: SchemaBundle, o: GateOp
 
 /** `schema diff <old> [<new>]`: breaking changes from old to new (waivers only if given). */
 export function schemaDiff(req: DiffRequest): GateReport {
-  const oldB = loadSide(req.old, cwdOf(req));
-  const newB = loadNew(req.new, req);
-  return gate("diff", oldB, newB, req, {}, false, undefined);
+  const cwd = cwdOf(req);
+  const oldB = loadAnySide(req.experimentalOld === undefined ? { spec: req.old, cwd } : { spec: req.old, cwd, experimental: req.experimentalOld });
+  const newB = loadNew(req.new, req, req.experimentalNew);
+  // Our fixture corpus is evidence about our contract, not about another protocol's folders.
+  const foreign = isCodexSide(req.old, cwd) || (req.new !== undefined && isCodexSide(req.new, cwd));
+  const opts = foreign && req.fixtures === undefined ? { ...req, fixtures: false as const } : req;
+  return gate("diff", oldB, newB, opts, {}, false, undefined);
 }
 
 /**
@@ -118,6 +128,34 @@ export function schemaUpstreamDiff(req: UpstreamRequest): GateReport {
     true,
     existsSync(resolve(cwd, defaults)) ? defaults : undefined,
   );
+}
+
+export interface LintRequest extends Omit<GateOptions, "fixtures"> {
+  /** The side to lint (default: the working tree's schema folder). */
+  schema?: string;
+  experimental?: string;
+  /** Only names this old side lacks. */
+  since?: string;
+  experimentalSince?: string;
+}
+
+/** `schema lint`: naming rules as findings, with waivers. */
+export function schemaLint(req: LintRequest): GateReport {
+  const cwd = cwdOf(req);
+  const side = loadNew(req.schema, req, req.experimental);
+  const since = req.since === undefined ? undefined : loadAnySide(req.experimentalSince === undefined ? { spec: req.since, cwd } : { spec: req.since, cwd, experimental: req.experimentalSince });
+  let findings = lintNames(side, since === undefined ? {} : { since });
+  if (req.waivers !== undefined && req.waivers !== false) {
+    const path = resolve(cwd, req.waivers);
+    if (!existsSync(path)) throw new UsageError(`waiver file ${req.waivers} does not exist`);
+    findings = applyWaivers(findings, loadWaivers(path), { file: relFile(req.waivers, cwd)! });
+  }
+  const notes = [...(side.notes ?? [])];
+  if (since !== undefined) notes.push(`only names new since ${since.source}`);
+  const report: GateReport = { command: "lint", old: since?.source ?? "-", new: side.source, findings, failed: findings.some((f) => f.severity === "breaking"), files: {}, notes, cwd };
+  const bundle = relFile(side.file, cwd);
+  if (bundle !== undefined) report.files.bundle = bundle;
+  return report;
 }
 
 export interface CheckRequest extends GateOptions {
@@ -236,18 +274,20 @@ export function createSchemaCommand(io: SchemaCommandIo = defaultIo): Command {
   schema
     .command("diff")
     .description(
-      "Compare two schema versions. Each side is a schema folder (like schema/json), a variant folder, a bundle file or a git ref; <new> defaults to the working tree. Exit 1 on a breaking change.",
+      "Compare two schema versions. Each side is one of our schema folders (like schema/json), a variant folder, a bundle file, a git ref, or a Codex `generate-json-schema` output folder (stable, with --experimental-old/--experimental-new for its experimental twin, or a folder holding stable/ and experimental/); <new> defaults to the working tree. Exit 1 on a breaking change.",
     )
     .argument("[old]", "old side: folder or git ref (omit with --upstream)")
     .argument("[new]", "new side: folder or git ref (default: the working tree)")
     .option("--upstream <dir>", "compare with Codex's `generate-json-schema --experimental` output instead of an old side")
+    .option("--experimental-old <dir>", "the `generate-json-schema --experimental` output of the old side, when <old> is Codex's stable output")
+    .option("--experimental-new <dir>", "the `generate-json-schema --experimental` output of the new side, when <new> is Codex's stable output")
     .option("--waivers <file>", "waiver file (JSONC); --upstream defaults to schema/baseline/upstream-waivers.jsonc")
     .option("--no-waivers", "ignore waivers")
     .option("--fixtures <dir>", "fixture corpus for evidence (default: fixtures/ if present)")
     .option("--no-fixtures", "skip fixture evidence")
     .option("--schema <dir>", "the working tree's schema folder", DEFAULT_SCHEMA_DIR)
     .addOption(formatOption())
-    .action(guard((oldSpec: string | undefined, newSpec: string | undefined, opts: { upstream?: string; waivers?: string | false; fixtures?: string | false; schema: string; format: Format }) => {
+    .action(guard((oldSpec: string | undefined, newSpec: string | undefined, opts: { upstream?: string; experimentalOld?: string; experimentalNew?: string; waivers?: string | false; fixtures?: string | false; schema: string; format: Format }) => {
       const common = { ...base, schemaDir: opts.schema, ...(opts.waivers !== undefined && (opts.waivers as unknown) !== true ? { waivers: opts.waivers } : {}) };
       if (opts.upstream !== undefined) {
         if (newSpec !== undefined) throw new UsageError("with --upstream give at most one side (ours)");
@@ -258,6 +298,8 @@ export function createSchemaCommand(io: SchemaCommandIo = defaultIo): Command {
       if (oldSpec === undefined) throw new UsageError("missing <old> (a schema folder or git ref), or use --upstream <dir>");
       const req: DiffRequest = { ...common, old: oldSpec };
       if (newSpec !== undefined) req.new = newSpec;
+      if (opts.experimentalOld !== undefined) req.experimentalOld = opts.experimentalOld;
+      if (opts.experimentalNew !== undefined) req.experimentalNew = opts.experimentalNew;
       if (opts.fixtures !== undefined && (opts.fixtures as unknown) !== true) req.fixtures = opts.fixtures;
       return emit(schemaDiff(req), opts.format);
     }));
@@ -292,6 +334,30 @@ export function createSchemaCommand(io: SchemaCommandIo = defaultIo): Command {
       }
       exit(0);
     });
+
+  schema
+    .command("lint")
+    .description(
+      "Naming rules: member names and method segments must be camelCase (snake_case leaking in is the usual slip). Reads the same sides as `schema diff` (default: the working tree). Experimental names are warnings. Exit 1 on an unwaived violation.",
+    )
+    .argument("[schema]", "a schema folder (ours or a Codex generate-json-schema output), bundle file or git ref (default: the working tree)")
+    .option("--experimental <dir>", "the --experimental Codex output belonging to [schema] (marks experimental names)")
+    .option("--since <old>", "report only names the old side does not have (gate new slips only)")
+    .option("--experimental-since <dir>", "the --experimental Codex output belonging to --since")
+    .option("--waivers <file>", "waiver file (JSONC): rule member-not-camel-case / method-segment-not-camel-case, path glob, reason")
+    .option("--schema <dir>", "the working tree's schema folder", DEFAULT_SCHEMA_DIR)
+    .addOption(formatOption())
+    .action(guard((spec: string | undefined, opts: { experimental?: string; since?: string; experimentalSince?: string; waivers?: string; schema: string; format: Format }) => {
+      const req: LintRequest = { ...base, schemaDir: opts.schema };
+      if (spec !== undefined) req.schema = spec;
+      if (opts.experimental !== undefined) req.experimental = opts.experimental;
+      if (opts.since !== undefined) req.since = opts.since;
+      if (opts.experimentalSince !== undefined) req.experimentalSince = opts.experimentalSince;
+      if (opts.waivers !== undefined) req.waivers = opts.waivers;
+      return emit(schemaLint(req), opts.format);
+    }));
+
+  schema.addCommand(codexCommand({ stdout: io.stdout, stderr: io.stderr, exit, cwd: io.cwd, guard }));
 
   const baseline = schema.command("baseline").description("Manage the committed baseline (schema/baseline).");
   baseline

@@ -70,11 +70,16 @@ const ENVELOPE_ROOTS: ReadonlyArray<[string, Direction[]]> = [
 
 const UNION_OF_KIND: Record<MethodEntry["kind"], string> = {
   clientRequest: "ClientRequest",
+  serverRequest: "ServerRequest",
   clientNotification: "ClientNotification",
   serverNotification: "ServerNotification",
 };
 
-export const directionOfKind = (kind: MethodEntry["kind"]): Direction => (kind === "serverNotification" ? "output" : "input");
+/** Which way a method's params travel: client requests and notifications in, server requests and notifications out. */
+export const directionOfKind = (kind: MethodEntry["kind"]): Direction => (kind === "serverNotification" || kind === "serverRequest" ? "output" : "input");
+/** Which way a request's result travels: the opposite of its params. */
+const resultDirection = (kind: MethodEntry["kind"]): Direction => (directionOfKind(kind) === "input" ? "output" : "input");
+const isRequest = (kind: MethodEntry["kind"]) => kind === "clientRequest" || kind === "serverRequest";
 
 /** The arm of a method-keyed union for `method`, with the union's own properties merged in (Codex puts emittedAtMs there). */
 export function methodArm(bundle: SchemaBundle, kind: MethodEntry["kind"], method: string): Json | undefined {
@@ -88,6 +93,9 @@ export function methodArm(bundle: SchemaBundle, kind: MethodEntry["kind"], metho
     required: [...new Set([...((union.required as string[]) ?? []), ...((arm.required as string[]) ?? [])])],
   };
 }
+
+/** promoted = stabilised (experimental -> stable); demoted = turned experimental. */
+const verb = (rule: RuleId) => (rule === "promoted" ? "stabilised" : "demoted to experimental");
 
 const fmtPresence = (absent: boolean, nullable: boolean) => [absent ? "absent" : undefined, nullable ? "null" : undefined, "value"].filter(Boolean).join("|");
 
@@ -183,7 +191,7 @@ class Engine {
     }
     if (this.opts.compareStability && o.stability !== n.stability) {
       const rule: RuleId = n.stability === "stable" ? "promoted" : "demoted";
-      this.emit({ ...frame, exempt: false }, rule, method, `${method} ${rule} (${o.stability} -> ${n.stability})`);
+      this.emit({ ...frame, exempt: false }, rule, method, `${method} ${verb(rule)} (${o.stability} -> ${n.stability})`);
     }
     const oArm = methodArm(this.oldB, o.kind, method);
     const nArm = methodArm(this.newB, n.kind, method);
@@ -194,10 +202,19 @@ class Engine {
       const ref = (name: string | undefined) => (name === undefined ? undefined : { $ref: `#/definitions/${name}` });
       this.compareNode(ref(o.params), ref(n.params), frame, `${method} params`);
     }
-    if (n.kind === "clientRequest" && (o.result !== undefined || n.result !== undefined)) {
+    if (!isRequest(n.kind)) return;
+    const oWhy = this.oldB.unpaired?.[method];
+    const nWhy = this.newB.unpaired?.[method];
+    if (oWhy !== undefined || nWhy !== undefined) {
+      // Comparing against a guess could hide a change; say that the result is not compared.
+      const why = [oWhy && `old: ${oWhy}`, nWhy && `new: ${nWhy}`].filter(Boolean).join("; ");
+      this.emit({ ...frame, direction: resultDirection(n.kind) }, "result-unpaired", `${method} result`, `${method} result not compared: ${why}`);
+      return;
+    }
+    if (o.result !== undefined || n.result !== undefined) {
       const oRes = o.result === undefined ? true : { $ref: `#/definitions/${o.result}` };
       const nRes = n.result === undefined ? true : { $ref: `#/definitions/${n.result}` };
-      this.compareNode(oRes, nRes, { ...frame, direction: "output" }, `${method} result`);
+      this.compareNode(oRes, nRes, { ...frame, direction: resultDirection(n.kind) }, `${method} result`);
     }
   }
 
@@ -277,7 +294,7 @@ class Engine {
     const exempt = frame.exempt || oa.experimental || na.experimental;
     if (this.opts.compareStability && oa.experimental !== na.experimental && oa.body.kind === "object" && oa.body.tag !== undefined) {
       const rule: RuleId = na.experimental ? "demoted" : "promoted";
-      this.emit({ ...frame, exempt: frame.exempt }, rule, `${path}<${oa.key}>`, `${path} variant ${oa.key} ${rule}`);
+      this.emit({ ...frame, exempt: frame.exempt }, rule, `${path}<${oa.key}>`, `${path} variant ${oa.key} ${verb(rule)}`);
     }
     const sub: Frame = { ...frame, exempt };
     const suffix = oa.body.kind === "object" && oa.body.tag !== undefined ? `<${oa.key}>` : "";
@@ -311,6 +328,11 @@ class Engine {
       this.emit(frame, "range-narrowed", path, `${path} is now restricted to ${describeValues(n.values)}`);
     } else if (o.values !== undefined && n.values === undefined) {
       this.emit(frame, "range-widened", path, `${path} is no longer restricted to ${describeValues(o.values)}`);
+      // The old values are all that was ever accepted: narrowing means one of them is now out of bounds
+      // (an enum of non-empty strings becoming `minLength: 1` narrows nothing).
+      const rejected = [...o.values].filter((v) => !withinScalar(JSON.parse(v) as unknown, n));
+      if (rejected.length > 0) this.emit(frame, "range-narrowed", path, `${path} no longer accepts ${describeValues(rejected)}`);
+      return;
     } else if (o.values !== undefined && n.values !== undefined) {
       for (const v of o.values) if (!n.values.has(v)) this.emit(frame, "enum-value-removed", path, `${path} value ${v} removed`);
       for (const v of n.values) if (!o.values.has(v)) this.emit(frame, "enum-value-added", path, `${path} value ${v} added`);
@@ -366,7 +388,7 @@ class Engine {
       }
       if (this.opts.compareStability && oExp !== nExp) {
         const rule: RuleId = nExp ? "demoted" : "promoted";
-        this.emit(frame, rule, at, `${at} ${rule} (${oExp ? "experimental" : "stable"} -> ${nExp ? "experimental" : "stable"})`);
+        this.emit(frame, rule, at, `${at} ${verb(rule)} (${oExp ? "experimental" : "stable"} -> ${nExp ? "experimental" : "stable"})`);
       }
       const sub: Frame = { ...frame, exempt: frame.exempt || oExp || nExp };
       const os = shapeOf(op, this.oldB);
@@ -412,6 +434,28 @@ class Engine {
     }
     return sortFindings(out);
   }
+}
+
+/** Whether a literal value satisfies a (non-enum) scalar's bounds, integer-ness and pattern. */
+function withinScalar(v: unknown, n: ScalarAlt): boolean {
+  if (typeof v === "string") {
+    if (n.minLength !== undefined && [...v].length < n.minLength) return false;
+    if (n.maxLength !== undefined && [...v].length > n.maxLength) return false;
+    if (n.pattern !== undefined) {
+      try {
+        return new RegExp(n.pattern, "u").test(v);
+      } catch {
+        return false; // an unreadable pattern: assume the worst (over-report)
+      }
+    }
+    return true;
+  }
+  if (typeof v === "number") {
+    if (n.integer && !Number.isInteger(v)) return false;
+    if (n.min !== undefined && v < n.min) return false;
+    if (n.max !== undefined && v > n.max) return false;
+  }
+  return true;
 }
 
 function altName(a: Alt): string {

@@ -153,10 +153,25 @@ export const RULES = {
     output: "warning",
     why: "strict old clients may reject members they do not know",
   },
+  "result-unpaired": {
+    title: "a request's result type cannot be derived from the schema, so it is not compared",
+    ...both("warning"),
+    why: "neither the FooParams -> FooResponse convention nor the method name names exactly one result type",
+  },
   "type-missing": {
     title: "referenced definition missing",
     ...both("breaking"),
     why: "the schema is incomplete",
+  },
+  "member-not-camel-case": {
+    title: "schema lint: a member name is not camelCase",
+    ...both("breaking"),
+    why: "the protocol names members in camelCase; a snake_case member is a slip peers must special-case forever once shipped",
+  },
+  "method-segment-not-camel-case": {
+    title: "schema lint: a method name segment is not camelCase",
+    ...both("breaking"),
+    why: "method names are camelCase segments joined by '/'",
   },
   "fixture-invalid": {
     title: "fixture message no longer valid",

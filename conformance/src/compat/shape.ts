@@ -116,6 +116,22 @@ function resolveRef(ref: string, bundle: SchemaBundle): { name: string; def: unk
   return { name, def: bundle.definitions[name] };
 }
 
+/** An arm of a union whose parent also declares properties, as the object a value of that arm is. */
+function withSharedProperties(parent: Json, arm: unknown, bundle: SchemaBundle): unknown {
+  let body = arm;
+  for (let hops = 0; hops < 8 && isJsonObject(body); hops++) {
+    if (typeof body.$ref === "string") body = resolveRef(body.$ref, bundle).def;
+    else if (Array.isArray(body.allOf) && body.allOf.length === 1) body = body.allOf[0];
+    else break;
+  }
+  if (!isJsonObject(body) || Array.isArray(body.anyOf) || Array.isArray(body.oneOf)) return arm; // nested unions: compared as written
+  const { anyOf: _a, oneOf: _o, ...rest } = parent;
+  const required = [...new Set([...(Array.isArray(rest.required) ? rest.required : []), ...(Array.isArray(body.required) ? body.required : [])])];
+  const merged: Json = { ...rest, ...body, properties: { ...(rest.properties as Json), ...(isJsonObject(body.properties) ? body.properties : {}) }, required, type: "object" };
+  if (rest[EXPERIMENTAL] === true || body[EXPERIMENTAL] === true) merged[EXPERIMENTAL] = true;
+  return merged;
+}
+
 function collect(node: unknown, bundle: SchemaBundle, home: string | undefined, experimental: boolean, out: Collect, seen: Set<string>): void {
   if (node === true || node === undefined) {
     out.any = true;
@@ -144,7 +160,10 @@ function collect(node: unknown, bundle: SchemaBundle, home: string | undefined, 
   }
   const arms = Array.isArray(node.anyOf) ? node.anyOf : Array.isArray(node.oneOf) ? node.oneOf : undefined;
   if (arms !== undefined) {
-    for (const arm of arms) collect(arm, bundle, home, exp, out, seen);
+    // Properties beside the arms (serde's flattened untagged enums: an object with
+    // `properties` and `anyOf: [{fileId}, {result}]`) belong to every arm.
+    const shared = isJsonObject(node.properties) ? node : undefined;
+    for (const arm of arms) collect(shared === undefined ? arm : withSharedProperties(shared, arm, bundle), bundle, home, exp, out, seen);
     return;
   }
   if (!TYPE_KEYWORDS.some((k) => k in node)) {

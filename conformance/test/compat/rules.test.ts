@@ -31,6 +31,12 @@ const expM = { ...stableM, stability: "experimental" } as const;
 const noteM = { kind: "serverNotification", params: "Empty", stability: "stable" } as const;
 
 const sizes = obj({ rows: int, cols: int });
+/** A request whose result type the reader could not derive. */
+function unpairedBundle(stability: "stable" | "experimental"): SchemaBundle {
+  const b = methodsBundle({ a: { kind: "clientRequest", params: "Empty", stability } });
+  b.unpaired = { a: "no result type found for a" };
+  return b;
+}
 const ROWS: Row[] = [
   {
     rule: "method-removed",
@@ -165,13 +171,19 @@ const ROWS: Row[] = [
     compatible: pair(obj({ a: str }, ["a"], { additionalProperties: false }), obj({ a: str }), "output", "warning"),
   },
   {
+    rule: "result-unpaired",
+    breaking: "an unknown result pairing is reported (warning), never silently compared or skipped",
+    compatible: { old: unpairedBundle("stable"), new: unpairedBundle("stable"), severity: "warning" },
+  },
+  {
     rule: "type-missing",
     breaking: pair(obj({ s: ref("Size") }), obj({ s: ref("Gone") }), "input", "breaking", { definitions: { Size: sizes } }),
     compatible: "a dangling reference is never compatible",
   },
 ];
 
-const EXTERNAL_RULES: RuleId[] = ["fixture-invalid", "waiver-unused"]; // tested in fixtures.test.ts / waivers.test.ts
+// tested in fixtures.test.ts / waivers.test.ts / lint.test.ts
+const EXTERNAL_RULES: RuleId[] = ["fixture-invalid", "waiver-unused", "member-not-camel-case", "method-segment-not-camel-case"];
 
 function findingsOf(rule: RuleId, ex: Example): { mine: Finding[]; all: Finding[] } {
   const all = diffBundles(ex.old, ex.new);
