@@ -4,6 +4,8 @@ import { propertiesCommand, renderReport as renderPropertiesReport } from "../pr
 import { RUN_DEFAULTS, runProperties } from "../properties/run.ts";
 import { benchCommand } from "../bench/command.ts";
 import { createSchemaCommand } from "../compat/command.ts";
+import { reportCommand } from "../report/command.ts";
+import { matrixCommand } from "../matrix/command.ts";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -295,6 +297,8 @@ export function buildProgram(): Command {
   program.addCommand(propertiesCommand());
   program.addCommand(createSchemaCommand());
   program.addCommand(benchCommand());
+  program.addCommand(reportCommand());
+  program.addCommand(matrixCommand());
 
   return program;
 }
