@@ -11,11 +11,12 @@ import { concurrency } from "./scenarios/concurrency.ts";
 import { kitSpeed } from "./scenarios/kit-speed.ts";
 import { latency } from "./scenarios/latency.ts";
 import { memory } from "./scenarios/memory.ts";
+import { reportPage } from "./scenarios/report-page.ts";
 import { machineLimit, streaming } from "./scenarios/streaming.ts";
 import type { BenchOptions, Measurement } from "./types.ts";
 
 const MiB = 1024 * 1024;
-const SCENARIOS = ["streaming", "latency", "concurrency", "memory", "kit"] as const;
+const SCENARIOS = ["streaming", "latency", "concurrency", "memory", "kit", "report"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function defaultServer(root: string): string {
@@ -92,6 +93,11 @@ async function runBench(root: string, cli: CliOptions): Promise<number> {
       console.error("machine limit");
       const limits = await machineLimit(options);
       for (const run of runs) run.measurements.push(...limits);
+    }
+    if (selected.has("report")) {
+      console.error("report page");
+      const page = await reportPage(options);
+      for (const run of runs) run.measurements.push(...page);
     }
   } finally {
     rmSync(workdir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // `app-server-conformance matrix`: the corpus against several implementations and a
 // range of Codex releases, one run after the other, then the HTML report over all runs.
 // Progress goes to stderr; stdout carries only the JSON summary.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import process from "node:process";
@@ -12,7 +12,7 @@ import { loadImplementation, type Implementation } from "../implementation.ts";
 import { packageRoot, probeArgv } from "../probe-path.ts";
 import { renderJson } from "../reporters/json.ts";
 import { writeHtmlReport } from "../report/html.ts";
-import { parseRunReport, type RunReport } from "../report/run-report.ts";
+import { parseRunReport, readRunReport, type RunReport } from "../report/run-report.ts";
 import { runSuite, selectFixtures, type Selection } from "../suite.ts";
 import { restrictToMethods } from "./applicability.ts";
 import { codexBin, ensureCodex, exactVersions, installedVersions, parseCodexRange, registryVersions, releaseMethods, versionsInRange } from "./releases.ts";
@@ -30,6 +30,7 @@ interface MatrixOptions {
   tag?: string[];
   jobs: number;
   timeoutMultiplier: number;
+  resume?: boolean;
 }
 
 interface PlannedRun {
@@ -60,6 +61,7 @@ function planCodex(opts: MatrixOptions): PlannedRun[] {
   return versions.map((version) => {
     const dir = join(opts.cacheDir, `codex-${version}`);
     const bin = opts.installedOnly ? codexBin(dir) : ensureCodex(version, dir, log);
+    if (!existsSync(bin)) throw new Error(`Codex ${version} is not installed in ${dir} (drop --installed-only to install it)`);
     const home = join(opts.codexHome, version);
     mkdirSync(home, { recursive: true });
     const env = { ...process.env, CODEX_BIN: bin, CODEX_ORACLE_DIR: dir, CODEX_ORACLE_HOME: home };
@@ -90,6 +92,16 @@ async function runMatrix(opts: MatrixOptions): Promise<number> {
   const reports: { report: RunReport; source: string }[] = [];
   const files: { label: string; file: string; ok: boolean; counts: RunReport["counts"] }[] = [];
   for (const [i, p] of planned.entries()) {
+    const file = join(opts.out, `${safeLabel(p.label)}.json`);
+    if (opts.resume && existsSync(file)) {
+      const report = readRunReport(file);
+      if (report.matrix?.label === p.label) {
+        log(`[${i + 1}/${planned.length}] ${p.label}: reusing ${file}`);
+        reports.push({ report, source: file });
+        files.push({ label: p.label, file, ok: report.ok ?? false, counts: report.counts });
+        continue;
+      }
+    }
     let selection: Selection = selectFixtures(fixtures, { filter: opts.filter ?? [], tags: opts.tag ?? [], features: p.impl.features });
     if (p.methods) selection = restrictToMethods(selection, p.methods, p.label);
     log(`[${i + 1}/${planned.length}] ${p.label}: ${selection.selected.length} fixtures to run, ${selection.skipped.length} not applicable`);
@@ -110,7 +122,6 @@ async function runMatrix(opts: MatrixOptions): Promise<number> {
     const raw = JSON.parse(renderJson(suite)) as Record<string, unknown>;
     const descriptor = raw.descriptor ?? { name: p.impl.name, file: p.impl.file, features: p.impl.features, baseline: p.impl.baseline };
     const withMatrix = { ...raw, descriptor, matrix: { label: p.label, ...(p.codexVersion ? { codexVersion: p.codexVersion } : {}), ...(p.methods ? { methods: p.methods } : {}) } };
-    const file = join(opts.out, `${safeLabel(p.label)}.json`);
     writeFileSync(file, `${JSON.stringify(withMatrix, null, 2)}\n`);
     const report = parseRunReport(withMatrix, file);
     reports.push({ report, source: file });
@@ -142,6 +153,7 @@ export function matrixCommand(): Command {
     .option("--tag <tag>", "only fixtures with this tag (repeatable)", collect)
     .option("--jobs <n>", "fixtures run in parallel within a run (runs go one after the other)", positiveInt, 2)
     .option("--timeout-multiplier <x>", "scale every timeout", positiveNumber, 1)
+    .option("--resume", "reuse the run reports a previous matrix left in --out (same run names) instead of running them again")
     .action(async (opts: MatrixOptions) => {
       process.exitCode = await runMatrix(opts);
     });

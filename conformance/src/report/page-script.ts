@@ -144,7 +144,9 @@ function reportPage(): void {
     const detail = d.details[`${row}:${col}`];
     dialogTitle.textContent = `${fx.id} · ${run.label}`;
     const body: Node[] = [];
-    if (!detail) body.push(el("p", {}, "This fixture is not in this run's report (not applicable)."));
+    const cellTitle = table.querySelector(`tr[data-row="${row}"] td:nth-child(${col + 2}) a`)?.getAttribute("title");
+    if (!detail && cellTitle === "pass") body.push(meta([["outcome", el("strong", { class: "outcome" }, "pass")], ["run", run.label], ["link", link(`#cell=${encodeURIComponent(fx.id)}@${col}`, "this cell")]]));
+    else if (!detail) body.push(el("p", {}, "This fixture is not in this run's report (not applicable)."));
     else {
       body.push(
         meta([
@@ -176,7 +178,8 @@ function reportPage(): void {
     dialogTitle.textContent = fx.id;
     const runRows = d.runs.map((run, col) => {
       const detail = d.details[`${row}:${col}`];
-      return el("tr", {}, el("th", { scope: "row" }, run.label), el("td", {}, link(`#cell=${encodeURIComponent(fx.id)}@${col}`, detail?.outcome ?? "not in this run")), el("td", {}, detail?.detail ?? ""));
+      const outcome = detail?.outcome ?? table.querySelector(`tr[data-row="${row}"] td:nth-child(${col + 2}) a`)?.getAttribute("title") ?? "?";
+      return el("tr", {}, el("th", { scope: "row" }, run.label), el("td", {}, link(`#cell=${encodeURIComponent(fx.id)}@${col}`, outcome)), el("td", {}, detail?.detail ?? ""));
     });
     dialogBody.replaceChildren(fixtureMeta(fx), el("table", { class: "runs-of-fixture" }, el("tbody", {}, ...runRows)), stepsBlock(fx));
     return true;
