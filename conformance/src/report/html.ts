@@ -110,14 +110,14 @@ function trendSection(model: Model): string {
     .join("");
   const head = t.releases.map((r) => `<th scope="col" class="num">${esc(r)}</th>`).join("");
   const total = `<tr class="total"><th scope="row">all</th>${t.releases.map((_, k) => `<td class="num">${t.passing[k]}/${t.applicable[k]}</td>`).join("")}<td></td><td></td></tr>`;
-  const byKind = (kind: "started" | "stopped") =>
+  const byKind = (kind: "started" | "stopped" | "arrived") =>
     t.transitions
       .filter((x) => x.kind === kind)
       .map((x) => `<li><a href="#fixture=${encodeURIComponent(x.fixture)}">${esc(x.fixture)}</a> at ${esc(x.release)}</li>`)
       .join("");
   const stopped = byKind("stopped");
   const started = byKind("started");
-  return `<section id="trend" aria-labelledby="trend-h"><h2 id="trend-h">Across Codex releases</h2><p>Fixtures passing (solid) of those applicable (dashed) per release.</p>${trendChart(t)}<div class="scroll"><table class="trend-table"><thead><tr><th scope="col">area</th>${head}<th scope="col">first passing</th><th scope="col">all passing</th></tr></thead><tbody>${areaRows}${total}</tbody></table></div><div class="transitions"><details${stopped ? " open" : ""}><summary>stopped passing (${t.transitions.filter((x) => x.kind === "stopped").length})</summary><ul>${stopped || "<li>none</li>"}</ul></details><details><summary>started passing (${t.transitions.filter((x) => x.kind === "started").length})</summary><ul>${started || "<li>none</li>"}</ul></details></div></section>`;
+  return `<section id="trend" aria-labelledby="trend-h"><h2 id="trend-h">Across Codex releases</h2><p>Fixtures passing (solid) of those applicable (dashed) per release.</p>${trendChart(t)}<div class="scroll"><table class="trend-table"><thead><tr><th scope="col">area</th>${head}<th scope="col">first passing</th><th scope="col">all passing</th></tr></thead><tbody>${areaRows}${total}</tbody></table></div><div class="transitions"><details${stopped ? " open" : ""}><summary>stopped passing (${t.transitions.filter((x) => x.kind === "stopped").length})</summary><ul>${stopped || "<li>none</li>"}</ul></details><details><summary>started passing (${t.transitions.filter((x) => x.kind === "started").length})</summary><ul>${started || "<li>none</li>"}</ul></details><details><summary>became applicable and passed at once (${t.transitions.filter((x) => x.kind === "arrived").length})</summary><ul>${byKind("arrived") || "<li>none</li>"}</ul></details></div></section>`;
 }
 
 function options(values: readonly string[], all: string): string {

@@ -73,7 +73,8 @@ export interface ModelCell {
 export interface Transition {
   fixture: string;
   release: string;
-  kind: "started" | "stopped";
+  /** started: failed before, passes now; stopped: passed before, fails now; arrived: not applicable before, passes now. */
+  kind: "started" | "stopped" | "arrived";
 }
 
 export interface Trend {
@@ -199,7 +200,7 @@ export function buildTrend(runs: readonly ModelRun[], fixtures: readonly ModelFi
         applicable[k]!++;
         areaApplicable[f.area]![k]!++;
       }
-      if (prev !== undefined && prev !== "pass" && cat === "pass") transitions.push({ fixture: f.id, release: s.version, kind: "started" });
+      if (prev !== undefined && prev !== "pass" && cat === "pass") transitions.push({ fixture: f.id, release: s.version, kind: prev === "na" ? "arrived" : "started" });
       if (prev === "pass" && cat !== "pass" && cat !== "na") transitions.push({ fixture: f.id, release: s.version, kind: "stopped" });
       prev = cat;
     }

@@ -30,9 +30,22 @@ export function renderReleaseTable(model: Model): string {
   }
   for (const kind of ["stopped", "started"] as const) {
     const list = t.transitions.filter((x) => x.kind === kind);
-    lines.push("", `Fixtures that ${kind} passing (${list.length}):`, "");
+    lines.push("", `Fixtures that ${kind} passing (${kind === "stopped" ? "passed in the release before, fail in this one" : "failed in the release before, pass in this one"}): ${list.length}`, "");
     if (!list.length) lines.push("- none");
     for (const x of list) lines.push(`- \`${x.fixture}\` at ${x.release}`);
+  }
+  const arrived = t.transitions.filter((x) => x.kind === "arrived");
+  lines.push("", `Fixtures that became applicable (the release's schema gained their methods) and pass at once: ${arrived.length}`, "");
+  if (!arrived.length) lines.push("- none");
+  for (const release of t.releases) {
+    const here = arrived.filter((x) => x.release === release);
+    if (!here.length) continue;
+    const byArea = new Map<string, number>();
+    for (const x of here) {
+      const area = model.fixtures.find((f) => f.id === x.fixture)!.area;
+      byArea.set(area, (byArea.get(area) ?? 0) + 1);
+    }
+    lines.push(`- ${release}: ${here.length} (${[...byArea].map(([a, n]) => `${a} ${n}`).join(", ")})`);
   }
   return `${lines.join("\n")}\n`;
 }
