@@ -69,20 +69,20 @@ const countsText = (c: Record<Category, number>) =>
 
 function runsSection(model: Model): string {
   const rows = model.runs.map((r, i) => {
-    const areaBars = model.areas
-      .map((a) => `<span class="area-bar"><span class="area-name">${esc(a)}</span>${bar(r.areas[a]!, "bar small", `${r.label} · ${a}: ${countsText(r.areas[a]!)}`)}</span>`)
-      .join("");
+    const areaBars = model.areas.map((a) => `<td>${bar(r.areas[a]!, "bar small", `${r.label} · ${a}: ${countsText(r.areas[a]!)}`)}</td>`).join("");
     const features = r.features ? r.features.map((f) => `<code>${esc(f)}</code>`).join(" ") || "none" : "<em>not in the report</em>";
+    const size = r.baselineSize ?? r.baselineReasons.length;
     const reasons = r.baselineReasons.length
-      ? `<details><summary>baseline: ${r.baselineSize ?? r.baselineReasons.length} entries</summary><ul>${r.baselineReasons
-          .map((b) => `<li><a href="#fixture=${encodeURIComponent(b.fixture)}">${esc(b.fixture)}</a>: ${esc(b.reason)}</li>`)
-          .join("")}</ul></details>`
-      : `baseline: ${r.baselineSize ?? 0} entries`;
+      ? `<ul>${r.baselineReasons.map((b) => `<li><a href="#fixture=${encodeURIComponent(b.fixture)}">${esc(b.fixture)}</a>: ${esc(b.reason)}</li>`).join("")}</ul>`
+      : "";
+    const descriptor = `<details><summary>${r.features ? `${r.features.length} features` : "features ?"} · baseline ${size}</summary><div>features: ${features}</div>${reasons}</details>`;
     const counts = CATEGORIES.map((c) => `<td class="num" data-count="${c}">${r.categories[c]}</td>`).join("");
-    return `<tr data-run="${i}"><th scope="row"><span class="run-label">${esc(r.label)}</span><div class="sub">${esc(r.server || r.implementation)}</div><div class="sub">${esc(r.startedAt)} · ${(r.durationMs / 1000).toFixed(0)} s</div></th>${counts}<td>${bar(r.categories, "bar", `${r.label}: ${countsText(r.categories)}`)}<div class="area-bars">${areaBars}</div></td><td class="descriptor"><div>features: ${features}</div><div>${reasons}</div></td></tr>`;
+    const about = [r.server || r.implementation, r.startedAt, `${(r.durationMs / 1000).toFixed(0)} s`, r.source].filter(Boolean).join(" · ");
+    return `<tr data-run="${i}"><th scope="row" title="${esc(about)}"><span class="run-label">${esc(r.label)}</span></th>${counts}<td>${bar(r.categories, "bar", `${r.label}: ${countsText(r.categories)}`)}</td>${areaBars}<td class="descriptor">${descriptor}</td></tr>`;
   });
-  const head = CATEGORIES.map((c) => `<th scope="col" class="num"><span class="chip k-${c}">${SYMBOL[c]}</span> ${esc(CATEGORY_LABEL[c])}</th>`).join("");
-  return `<section id="runs" aria-labelledby="runs-h"><h2 id="runs-h">Runs</h2><div class="scroll"><table class="runs"><thead><tr><th scope="col">run</th>${head}<th scope="col">by area</th><th scope="col">descriptor</th></tr></thead><tbody>${rows.join("")}</tbody></table></div></section>`;
+  const head = CATEGORIES.map((c) => `<th scope="col" class="num" title="${esc(CATEGORY_LABEL[c])}"><span class="chip k-${c}" aria-hidden="true">${SYMBOL[c]}</span><span class="sr">${esc(CATEGORY_LABEL[c])}</span></th>`).join("");
+  const areaHead = model.areas.map((a) => `<th scope="col" class="area-h">${esc(a)}</th>`).join("");
+  return `<section id="runs" aria-labelledby="runs-h"><h2 id="runs-h">Runs</h2><div class="scroll"><table class="runs"><thead><tr><th scope="col">run</th>${head}<th scope="col">all fixtures</th>${areaHead}<th scope="col">descriptor</th></tr></thead><tbody>${rows.join("")}</tbody></table></div></section>`;
 }
 
 function trendChart(t: Trend): string {
@@ -90,12 +90,14 @@ function trendChart(t: Trend): string {
   const h = 180;
   const pad = 36;
   const max = Math.max(1, ...t.applicable, ...t.passing);
+  // The axis starts near the lowest value, so that a few fixtures' difference shows.
+  const lo = Math.max(0, Math.floor((Math.min(...t.passing, ...t.applicable) - 5) / 10) * 10);
   const x = (k: number) => pad + (k * (w - 2 * pad)) / Math.max(1, t.releases.length - 1);
-  const y = (n: number) => h - pad + 10 - (n * (h - pad - 10)) / max;
+  const y = (n: number) => h - pad + 10 - ((n - lo) * (h - pad - 10)) / Math.max(1, max - lo);
   const line = (vals: number[]) => vals.map((v, k) => `${k ? "L" : "M"}${x(k).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
   const dots = t.passing.map((v, k) => `<circle cx="${x(k).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3"><title>${esc(t.releases[k]!)}: ${v} passing of ${t.applicable[k]} applicable</title></circle>`).join("");
   const labels = t.releases.map((r, k) => `<text x="${x(k).toFixed(1)}" y="${h - 4}" text-anchor="middle">${esc(r.replace(/^0\./, "."))}</text>`).join("");
-  return `<svg class="trend" viewBox="0 0 ${w} ${h}" role="img" aria-label="fixtures passing per Codex release"><line x1="${pad}" y1="${y(0)}" x2="${w - pad}" y2="${y(0)}" class="axis"/><text x="4" y="${y(max) + 4}">${max}</text><text x="4" y="${y(0) + 4}">0</text><path d="${line(t.applicable)}" class="applicable"/><path d="${line(t.passing)}" class="passing"/>${dots}${labels}</svg>`;
+  return `<svg class="trend" viewBox="0 0 ${w} ${h}" role="img" aria-label="fixtures passing per Codex release"><line x1="${pad}" y1="${y(lo)}" x2="${w - pad}" y2="${y(lo)}" class="axis"/><text x="4" y="${y(max) + 4}">${max}</text><text x="4" y="${y(lo) + 4}">${lo}</text><path d="${line(t.applicable)}" class="applicable"/><path d="${line(t.passing)}" class="passing"/>${dots}${labels}</svg>`;
 }
 
 function trendSection(model: Model): string {

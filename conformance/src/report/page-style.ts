@@ -3,15 +3,16 @@ export const PAGE_STYLE = `
 :root{--pass:#1a7f37;--fail:#cf222e;--warn:#bf8700;--xfail:#8250df;--na:#d0d7de;--fg:#1f2328;--muted:#59636e;--bg:#fff;--line:#d8dee4;--hl:#fff8c5;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 body{margin:0}header,main{padding:0 20px}h1{font-size:22px;margin:16px 0 2px}h2{font-size:17px;margin:22px 0 8px}
 .sub{color:var(--muted);font-size:12px}.hint{color:var(--muted);margin:0 0 6px}
-.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px;z-index:9}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px;z-index:9}
 a{color:#0969da}:focus-visible{outline:3px solid #0969da;outline-offset:-2px}
 .scroll{overflow:auto}table{border-collapse:collapse}th,td{text-align:left;vertical-align:top}
-.runs th,.runs td,.trend-table th,.trend-table td{border-bottom:1px solid var(--line);padding:6px 8px}
+.runs th,.runs td{border-bottom:1px solid var(--line);padding:3px 6px;vertical-align:middle}.trend-table th,.trend-table td{border-bottom:1px solid var(--line);padding:4px 8px}
+.runs .area-h{font-size:11px;font-weight:500;color:var(--muted)}.runs details{font-size:12px}.runs details[open]{max-width:420px}
 .num{text-align:right;font-variant-numeric:tabular-nums}.run-label{font-weight:600}
 .k-pass{--c:var(--pass)}.k-fail{--c:var(--fail)}.k-warn{--c:var(--warn)}.k-xfail{--c:var(--xfail)}.k-na{--c:var(--na)}
 .chip{display:inline-block;width:16px;height:16px;line-height:16px;text-align:center;border-radius:3px;background:var(--c);color:#fff;font-size:11px;font-weight:700}.chip.k-na{color:var(--fg)}
 .bar{display:flex;width:220px;height:12px;border-radius:3px;overflow:hidden;background:var(--na)}.bar>span{background:var(--c)}
-.bar.small{width:90px;height:8px}.area-bars{display:flex;flex-wrap:wrap;gap:2px 10px;margin-top:6px}.area-bar{display:flex;align-items:center;gap:4px;font-size:11px;color:var(--muted)}.area-name{width:70px;text-align:right;overflow:hidden;text-overflow:ellipsis}
+.bar.small{width:64px;height:10px}
 .descriptor{max-width:360px;font-size:12px}.descriptor ul{margin:4px 0;padding-left:18px;max-height:200px;overflow:auto}
 .trend{width:100%;max-width:720px;height:auto;font-size:11px}.trend .axis{stroke:var(--line)}.trend path{fill:none;stroke-width:2}.trend .passing{stroke:var(--pass)}.trend .applicable{stroke:var(--muted);stroke-dasharray:4 3}.trend circle{fill:var(--pass)}.trend text{fill:var(--muted)}
 .trend-table tr.total{font-weight:600}.transitions{display:flex;gap:30px;flex-wrap:wrap}.transitions ul{max-height:260px;overflow:auto;font-size:12px}
