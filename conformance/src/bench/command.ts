@@ -12,11 +12,12 @@ import { kitSpeed } from "./scenarios/kit-speed.ts";
 import { latency } from "./scenarios/latency.ts";
 import { memory } from "./scenarios/memory.ts";
 import { schemaGate } from "./scenarios/schema-gate.ts";
+import { reportPage } from "./scenarios/report-page.ts";
 import { machineLimit, streaming } from "./scenarios/streaming.ts";
 import type { BenchOptions, Measurement } from "./types.ts";
 
 const MiB = 1024 * 1024;
-const SCENARIOS = ["streaming", "latency", "concurrency", "memory", "kit", "schema-gate"] as const;
+const SCENARIOS = ["streaming", "latency", "concurrency", "memory", "kit", "schema-gate", "report"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function defaultServer(root: string): string {
@@ -97,6 +98,11 @@ async function runBench(root: string, cli: CliOptions): Promise<number> {
       console.error("machine limit");
       const limits = await machineLimit(options);
       for (const run of runs) run.measurements.push(...limits);
+    }
+    if (selected.has("report")) {
+      console.error("report page");
+      const page = await reportPage(options);
+      for (const run of runs) run.measurements.push(...page);
     }
   } finally {
     rmSync(workdir, { recursive: true, force: true });

@@ -5,6 +5,8 @@ import { RUN_DEFAULTS, runProperties } from "../properties/run.ts";
 import { benchCommand } from "../bench/command.ts";
 import { createSchemaCommand } from "../compat/command.ts";
 import { mutantsCommand } from "../mutants/command.ts";
+import { reportCommand } from "../report/command.ts";
+import { matrixCommand } from "../matrix/command.ts";
 import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -300,6 +302,8 @@ export function buildProgram(): Command {
   program.addCommand(createSchemaCommand());
   program.addCommand(benchCommand());
   program.addCommand(mutantsCommand());
+  program.addCommand(reportCommand());
+  program.addCommand(matrixCommand());
 
   return program;
 }

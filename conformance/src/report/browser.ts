@@ -1,0 +1,44 @@
+// Headless Chromium for the report's browser tests and its bench: the system browser
+// (Debian's chromium) driven by playwright-core, which never downloads a browser.
+// playwright-core is a development dependency, so it is imported on demand.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import type { BrowserContext } from "playwright-core";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** The browser to drive: $CHROMIUM_PATH, else /usr/bin/chromium; undefined when absent. */
+export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const p = env.CHROMIUM_PATH || "/usr/bin/chromium";
+  return existsSync(p) ? p : undefined;
+}
+
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** A fresh headless Chromium with its own throwaway profile. */
+export async function launchChromium(executablePath: string): Promise<Browser> {
+  const { chromium } = await import("playwright-core");
+  const userDataDir = mkdtempSync(join(tmpdir(), "asc-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath, headless: true, args: CHROMIUM_ARGS });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
