@@ -163,6 +163,12 @@ export class PropertyEnv {
     return this.client;
   }
 
+  /** The last lines of the shared server's stderr (for failure reports). */
+  stderrTail(lines = 20): string {
+    const text = this.client?.stderrText() ?? "";
+    return text.split("\n").slice(-lines - 1).join("\n").slice(-3000);
+  }
+
   /** A fresh per-run directory the probes record their pids in (via the env override). */
   pidDir(): string {
     return realpathSync(mkdtempSync(join(tmpdir(), "asc-prop-run-")));

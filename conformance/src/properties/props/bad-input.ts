@@ -15,7 +15,13 @@ export type JunkItem =
   /** A well-formed request (valid id): exactly one reply. `params` may hold "${probe}" elements. */
   | { kind: "request"; id: string | number; method: string; params?: unknown; rawId?: string }
   /** A client notification: no reply. */
-  | { kind: "notification"; method: string; params?: unknown };
+  | { kind: "notification"; method: string; params?: unknown }
+  /**
+   * A request whose params nest `depth` arrays: beyond typical parser recursion limits a
+   * server may drop the line, so any reply is optional. Its id is made unique where the
+   * item is sent (never derived from the depth: two items could share it).
+   */
+  | { kind: "deep"; depth: number };
 
 export interface BadInputCase {
   items: JunkItem[];
@@ -135,11 +141,13 @@ const rawJunk: fc.Arbitrary<JunkItem> = fc.oneof(
     optionalId: id,
   })),
   // Deep nesting: beyond typical parser recursion limits a server may drop the line.
-  fc.integer({ min: 100, max: 5000 }).map((depth) => {
-    const id = `deep-${depth}`;
-    return { kind: "raw" as const, line: `{"id":"${id}","method":"command/exec","params":${"[".repeat(depth)}${"]".repeat(depth)}}`, optionalId: id };
-  }),
+  fc.integer({ min: 100, max: 5000 }).map((depth) => ({ kind: "deep" as const, depth })),
 );
+
+/** The line of a `deep` item, sent with request id `id`. */
+export function deepLine(id: string, depth: number): string {
+  return `{"id":${JSON.stringify(id)},"method":"command/exec","params":${"[".repeat(depth)}${"]".repeat(depth)}}`;
+}
 
 const notification: fc.Arbitrary<JunkItem> = fc
   .record({ method: fc.oneof(fc.constantFrom("initialized", "command/exec", "process/kill", "$/cancelRequest"), plainString), params: fc.option(weird, { nil: undefined }) })
@@ -205,6 +213,9 @@ export function badInputProperty(variant: BadInputVariant): PropertyDef<BadInput
       c.items.forEach((item, i) => {
         if (item.kind === "raw") {
           client.sendOptional(item.line, item.optionalId);
+        } else if (item.kind === "deep") {
+          const id = `deep${run}.${i}`;
+          client.sendOptional(deepLine(id, item.depth), id);
         } else if (item.kind === "notification") {
           client.notify(item.method, expand(item.params, env));
         } else {
@@ -259,6 +270,7 @@ function badInputFixture(c: BadInputCase, variant: BadInputVariant): FixtureInpu
   const invalidNotification = (method: string, params: unknown) => validator.clientNotification(method, stand(params)).length > 0;
   c.items.forEach((item, i) => {
     if (item.kind === "raw") steps.push({ step: "sendRaw", line: item.line });
+    else if (item.kind === "deep") steps.push({ step: "sendRaw", line: deepLine(`deep-${i}`, item.depth) });
     else if (item.kind === "notification") {
       steps.push({ step: "notify", method: item.method, ...(item.params === undefined ? {} : { params: item.params }), ...(invalidNotification(item.method, item.params) ? { invalid: true } : {}) });
     }
