@@ -139,8 +139,8 @@ export const ImplementationDescriptor = z
     command: z.array(z.string()).min(1).meta({ description: "argv of the server (stdio JSONL; with a socket `transport`, the kit appends `--listen ...`)." }),
     transport: TransportSpec.optional(),
     env: z.record(z.string(), z.string()).optional().meta({ description: "Added to the scrubbed environment." }),
-    features: z.array(z.string()).default([]).meta({
-      description: `Optional features the server claims (${FEATURE_TAGS.join(", ")}).`,
+    features: z.array(z.enum(FEATURE_TAGS)).default([]).meta({
+      description: "Optional features the server claims (docs/fixtures.md#features, `app-server-conformance list --features`).",
     }),
     timeoutMultiplier: z.number().positive().optional(),
     baseline: z
@@ -272,6 +272,12 @@ export function loadImplementation(file: string, env: NodeJS.ProcessEnv = proces
   };
 }
 
+function checkedFeatures(list: string[]): string[] {
+  const unknown = list.filter((f) => !(FEATURE_TAGS as readonly string[]).includes(f));
+  if (unknown.length) throw new SetupError(`--feature: unknown feature ${unknown.join(", ")} (one of ${FEATURE_TAGS.join(", ")})`);
+  return list;
+}
+
 /** What `--server` claims without `--feature`: everything but the platform-specific features. */
 export const DEFAULT_AD_HOC_FEATURES = ["experimental", "streaming-output", "streaming-stdin", "follow-up", "tty", "process-api", "sandbox"];
 
@@ -320,12 +326,12 @@ export function implementationFromOptions(opts: { server?: string; implementatio
   if (opts.authTokenFile !== undefined && !socket) throw new SetupError("--auth-token-file applies to --server ws://… and unix://… only");
   if (opts.implementation) {
     const impl = loadImplementation(descriptorPath(opts.implementation));
-    if (opts.feature?.length) impl.features = opts.feature;
+    if (opts.feature?.length) impl.features = checkedFeatures(opts.feature);
     impl.argv = resolveServerArgv(impl.argv, process.cwd(), process.env.PATH, impl.setupHint);
     return impl;
   }
   if (opts.server) {
-    const features = opts.feature ?? [...DEFAULT_AD_HOC_FEATURES, ...(process.platform === "win32" ? ["windows"] : ["unix", "signals"])];
+    const features = opts.feature ? checkedFeatures(opts.feature) : [...DEFAULT_AD_HOC_FEATURES, ...(process.platform === "win32" ? ["windows"] : ["unix", "signals"])];
     if (socket) {
       let target: SocketTarget;
       try {

@@ -2,8 +2,10 @@
 // A deliberately partial app-server, as a third-party implementer might start one:
 // `initialize` plus buffered `command/exec` (no streaming, stdin, follow-ups, tty,
 // process API or sandboxing). Every other request is answered "method not found".
-// `--mode crash` exits at once with a message on stderr; `--mode mute` never answers.
+// `--mode crash` exits at once with a message on stderr; `--mode mute` never answers;
+// `--log <file>` appends every line it receives to <file> (tests check what was sent).
 import { spawn } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import process from "node:process";
 
@@ -13,6 +15,7 @@ if (mode === "crash") {
   process.exit(3);
 }
 
+const log = process.argv.includes("--log") ? process.argv[process.argv.indexOf("--log") + 1] : undefined;
 const send = (m) => process.stdout.write(`${JSON.stringify(m)}\n`);
 const children = new Set();
 let initialized = false;
@@ -47,6 +50,7 @@ function exec(id, p) {
 }
 
 createInterface({ input: process.stdin }).on("line", (line) => {
+  if (log) appendFileSync(log, `${line}\n`);
   let m;
   try {
     m = JSON.parse(line);
