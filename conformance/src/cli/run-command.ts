@@ -75,7 +75,7 @@ function updateBaseline(impl: Implementation, report: SuiteReport, corpusIds: Re
   const change = updateBaselineFile(impl.baselineFile!, runs, impl.name, corpusIds);
   const todo = change.added.length ? ` (give them a reason: \`app-server-conformance lint\` flags TODO)` : "";
   process.stderr.write(
-    `updated ${impl.baselineFile}: ${change.added.length} added${todo}, ${change.removed.length} removed, ${change.updated.length} updated, ${change.kept} kept\n`,
+    `updated ${impl.baselineFile}: ${change.added.length} added${todo}, ${change.removed.length} removed, ${change.updated.length} updated, ${change.kept} kept, ${change.untouched} not in this run\n`,
   );
   return rejudge(report, loadBaselineFile(impl.baselineFile!), corpusIds === undefined);
 }
