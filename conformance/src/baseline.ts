@@ -60,7 +60,7 @@ export function updatedBaseline(results: readonly FixtureResult[], old: readonly
   return out;
 }
 
-function truncateMessage(message: string): string {
+export function truncateMessage(message: string): string {
   // Keep a stable prefix: transcripts and timings would make the entry flaky.
   let line = message.split("\n")[0]!;
   const tmp = line.search(/\/\S*asc-(ws|pids)-/);

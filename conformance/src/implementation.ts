@@ -4,9 +4,9 @@
 // Strings may reference ${env:NAME}, ${env:NAME:-default}, ${home}, ${node} (this
 // runtime's executable) and ${descriptorDir} (the directory of the descriptor file);
 // defaults may themselves contain references.
-import { existsSync, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { basename, delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
 import { z } from "zod";
 import { parseJsonc } from "../../schema/src/jsonc.ts";
@@ -14,6 +14,82 @@ import { BaselineEntry } from "./baseline.ts";
 import { FEATURE_TAGS } from "./fixture/format.ts";
 import { isSocketServer, parseSocketTarget, type LaunchSpec, type SocketTarget } from "./transports/index.ts";
 import { splitCommandLine } from "./server-process.ts";
+import { packageRoot } from "./probe-path.ts";
+
+/** A problem with how the kit was called or set up (exit status 2), not a conformance failure. */
+export class SetupError extends Error {}
+
+/** Descriptors bundled with the kit, usable by name: `--implementation reference`. */
+export const BUILTIN_IMPLEMENTATIONS = ["reference", "codex"] as const;
+
+/** The descriptor file a `--implementation` value names: a path, or a built-in name. */
+export function descriptorPath(value: string): string {
+  if ((BUILTIN_IMPLEMENTATIONS as readonly string[]).includes(value) && !existsSync(value)) {
+    return join(packageRoot(), "fixtures", "implementations", `${value}.jsonc`);
+  }
+  if (!existsSync(value)) {
+    throw new SetupError(`no implementation descriptor ${value} (give a .jsonc file or a built-in name: ${BUILTIN_IMPLEMENTATIONS.join(", ")})`);
+  }
+  return value;
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    if (process.platform !== "win32") accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Finds a bare program name in `<cwd>/node_modules/.bin`, then on PATH (absolute path or undefined). */
+export function findProgram(name: string, cwd: string, pathVar: string | undefined): string | undefined {
+  const dirs = [join(cwd, "node_modules", ".bin"), ...(pathVar ?? "").split(delimiter).filter(Boolean)];
+  const exts = process.platform === "win32" ? ["", ...(process.env.PATHEXT ?? ".EXE;.CMD;.BAT").split(";").map((e) => e.toLowerCase())] : [""];
+  for (const dir of dirs) {
+    for (const ext of exts) {
+      const candidate = resolve(cwd, dir, name + ext);
+      if (isExecutableFile(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** npx options that may precede the package name. */
+const NPX_FLAGS = new Set(["--no-install", "--no", "-y", "--yes", "-q", "--quiet", "--offline", "--prefer-offline", "--"]);
+
+/**
+ * Resolves the server's program against the caller's directory and PATH before the kit
+ * enters the scratch workspace: a relative path becomes absolute, a bare name is looked up
+ * in ./node_modules/.bin and PATH, and `npx <bin>` is replaced by the local <bin> (npx run
+ * inside the workspace would fetch whatever the public registry serves under that name).
+ */
+export function resolveServerArgv(argv: readonly string[], cwd = process.cwd(), pathVar = process.env.PATH, setupHint?: string): string[] {
+  const hint = setupHint ? `\n${setupHint}` : "";
+  let [program, ...args] = argv;
+  if (program === undefined) throw new SetupError("the server command is empty");
+  if (/^npx(\.cmd)?$/i.test(basename(program))) {
+    while (args.length && (NPX_FLAGS.has(args[0]!) || args[0]!.startsWith("--package"))) args.shift();
+    const bin = args.shift();
+    if (bin === undefined) throw new SetupError("`npx` without a program name");
+    const found = bin.includes("/") ? undefined : findProgram(bin, cwd, pathVar);
+    if (!found) {
+      throw new SetupError(
+        `npx ${bin}: ${bin} is not installed in ${join(cwd, "node_modules", ".bin")} or on PATH; the kit does not let npx fetch it from the registry inside the scratch workspace (install it, or give the program's path)${hint}`,
+      );
+    }
+    return [found, ...args];
+  }
+  if (isAbsolute(program) || program.includes("/") || program.includes("\\")) {
+    const abs = resolve(cwd, program);
+    if (!existsSync(abs)) throw new SetupError(`the server program ${program} does not exist${hint}`);
+    return [abs, ...args];
+  }
+  const found = findProgram(program, cwd, pathVar);
+  if (!found) throw new SetupError(`the server program ${program} was not found in ${join(cwd, "node_modules", ".bin")} or on PATH${hint}`);
+  return [found, ...args];
+}
 
 const SocketTransport = (kind: "ws" | "unix") =>
   z
@@ -63,8 +139,8 @@ export const ImplementationDescriptor = z
     command: z.array(z.string()).min(1).meta({ description: "argv of the server (stdio JSONL; with a socket `transport`, the kit appends `--listen ...`)." }),
     transport: TransportSpec.optional(),
     env: z.record(z.string(), z.string()).optional().meta({ description: "Added to the scrubbed environment." }),
-    features: z.array(z.string()).default([]).meta({
-      description: `Optional features the server claims (${FEATURE_TAGS.join(", ")}).`,
+    features: z.array(z.enum(FEATURE_TAGS)).default([]).meta({
+      description: "Optional features the server claims (docs/fixtures.md#features, `app-server-conformance list --features`).",
     }),
     timeoutMultiplier: z.number().positive().optional(),
     baseline: z
@@ -160,11 +236,16 @@ export function loadBaselineFile(file: string): BaselineEntry[] {
 
 export function loadImplementation(file: string, env: NodeJS.ProcessEnv = process.env): Implementation {
   const abs = resolve(file);
-  const raw = parseJsonc(readFileSync(abs, "utf8"), file);
+  let raw: unknown;
+  try {
+    raw = parseJsonc(readFileSync(abs, "utf8"), file);
+  } catch (e) {
+    throw new SetupError((e as Error).message);
+  }
   const parsed = ImplementationDescriptor.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`${file}: ${issue.path.join(".") || "<root>"}: ${issue.message}`);
+    throw new SetupError(`${file}: ${issue.path.join(".") || "<root>"}: ${issue.message}`);
   }
   const d = parsed.data;
   const ctx = { descriptorDir: dirname(abs), env };
@@ -191,14 +272,22 @@ export function loadImplementation(file: string, env: NodeJS.ProcessEnv = proces
   };
 }
 
+function checkedFeatures(list: string[]): string[] {
+  const unknown = list.filter((f) => !(FEATURE_TAGS as readonly string[]).includes(f));
+  if (unknown.length) throw new SetupError(`--feature: unknown feature ${unknown.join(", ")} (one of ${FEATURE_TAGS.join(", ")})`);
+  return list;
+}
+
+/** What `--server` claims without `--feature`: everything but the platform-specific features. */
+export const DEFAULT_AD_HOC_FEATURES = ["experimental", "streaming-output", "streaming-stdin", "follow-up", "tty", "process-api", "sandbox"];
+
 /** An ad-hoc implementation from `--server "<command line>"`. */
 export function adHocImplementation(argv: string[], features: string[]): Implementation {
   // The server runs in a temporary workspace, so make paths relative to the invoking
   // directory absolute: the program when it contains a slash, and any argument that
   // names an existing file.
   const fixed = argv.map((arg, i) => {
-    if (isAbsolute(arg)) return arg;
-    if (i === 0 && !arg.includes("/")) return arg;
+    if (i === 0 || isAbsolute(arg)) return arg;
     return existsSync(arg) ? resolve(arg) : arg;
   });
   return {
@@ -232,21 +321,33 @@ export function socketImplementation(server: string, target: SocketTarget, featu
 
 /** The implementation named by the CLI's `--implementation` / `--server` (+ `--feature`, `--auth-token-file`). */
 export function implementationFromOptions(opts: { server?: string; implementation?: string; feature?: string[]; authTokenFile?: string }): Implementation {
-  if (opts.server && opts.implementation) throw new Error("give --server or --implementation, not both");
+  if (opts.server && opts.implementation) throw new SetupError("give --server or --implementation, not both");
   const socket = opts.server !== undefined && isSocketServer(opts.server);
-  if (opts.authTokenFile !== undefined && !socket) throw new Error("--auth-token-file applies to --server ws://… and unix://… only");
+  if (opts.authTokenFile !== undefined && !socket) throw new SetupError("--auth-token-file applies to --server ws://… and unix://… only");
   if (opts.implementation) {
-    const impl = loadImplementation(opts.implementation);
-    if (opts.feature?.length) impl.features = opts.feature;
+    const impl = loadImplementation(descriptorPath(opts.implementation));
+    if (opts.feature?.length) impl.features = checkedFeatures(opts.feature);
+    impl.argv = resolveServerArgv(impl.argv, process.cwd(), process.env.PATH, impl.setupHint);
     return impl;
   }
   if (opts.server) {
-    const features = opts.feature ?? ["experimental", "tty", ...(process.platform === "win32" ? ["windows"] : ["unix", "signals"])];
+    const features = opts.feature ? checkedFeatures(opts.feature) : [...DEFAULT_AD_HOC_FEATURES, ...(process.platform === "win32" ? ["windows"] : ["unix", "signals"])];
     if (socket) {
-      const target = parseSocketTarget(opts.server, opts.authTokenFile !== undefined ? { authTokenFile: opts.authTokenFile } : {});
+      let target: SocketTarget;
+      try {
+        target = parseSocketTarget(opts.server, opts.authTokenFile !== undefined ? { authTokenFile: opts.authTokenFile } : {});
+      } catch (e) {
+        throw new SetupError((e as Error).message);
+      }
       return socketImplementation(opts.server, target, features);
     }
-    return adHocImplementation(splitCommandLine(opts.server), features);
+    let argv: string[];
+    try {
+      argv = splitCommandLine(opts.server);
+    } catch (e) {
+      throw new SetupError(`--server: ${(e as Error).message}`);
+    }
+    return adHocImplementation(resolveServerArgv(argv), features);
   }
-  throw new Error("give --server \"<command line>\" (or ws://IP:PORT, unix://PATH) or --implementation <descriptor.jsonc>");
+  throw new SetupError("give --server \"<command line>\" (or ws://IP:PORT, unix://PATH) or --implementation <descriptor.jsonc | reference | codex>");
 }

@@ -2,23 +2,22 @@
 // the schema (or marked `invalid` and really invalid), known matcher operators and
 // variables, labels defined before use, and responses expected only for sent ids.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { findNodeAtLocation, getNodeValue, parseTree } from "jsonc-parser";
 import { join } from "node:path";
 import process from "node:process";
 import { loadImplementation } from "./implementation.ts";
-import { expectedFileName, loadFixtures } from "./fixture/load.ts";
+import { expectedFileName, loadFixtures, type LoadProblem } from "./fixture/load.ts";
+import { locate } from "./fixture/locate.ts";
 import { fixtureJsonSchema, schemaVariantOf, stepName, type Fixture } from "./fixture/format.ts";
 import { isRecord, unknownOperators } from "./match.ts";
 import { createValidator } from "./schema-check.ts";
 import { packageRoot } from "./probe-path.ts";
-import { lintSpecCitations } from "./spec-sections.ts";
 import { expandValue, referencedVariables, type Vars } from "./vars.ts";
+import { lintSpecCitations } from "./spec-sections.ts";
 
 const LINT_VARS: Vars = { workspace: "/conformance-workspace", probe: ["/usr/bin/node", "/probe.js"], extra: { pathSep: "/", node: "/usr/bin/node" }, env: {} };
 
-export interface LintProblem {
-  file: string;
-  message: string;
-}
+export type LintProblem = LoadProblem;
 
 const BUILTIN_VARS = new Set(["workspace", "probe", "pathSep", "node"]);
 
@@ -39,9 +38,14 @@ function safeExpand(value: unknown, captures: Set<string>): unknown {
   }
 }
 
-export function lintFixture(f: Fixture, file: string): LintProblem[] {
+/** Lints one fixture; with its text, problems of a step carry the step's line and column. */
+export function lintFixture(f: Fixture, file: string, text?: string): LintProblem[] {
   const problems: LintProblem[] = [];
-  const p = (message: string) => problems.push({ file, message: `${f.id}: ${message}` });
+  let stepIndex: number | undefined;
+  const p = (message: string) => {
+    const at = text === undefined ? undefined : locate(text, stepIndex === undefined ? ["id"] : ["steps", stepIndex]);
+    problems.push({ file, ...(at ? { at } : {}), message: `${f.id}: ${message}` });
+  };
   if (!expectedFileName(file, f.id)) p(`the file must be named ${f.id}.jsonc`);
   const validator = createValidator(schemaVariantOf(f), packageRoot());
   const sent = new Set<string>();
@@ -59,6 +63,7 @@ export function lintFixture(f: Fixture, file: string): LintProblem[] {
     checkVars(value, where);
   };
   f.steps.forEach((step, i) => {
+    stepIndex = i;
     const where = `step ${stepName(step, i)} (${step.step})`;
     if (step.name !== undefined) {
       if (names.has(step.name)) p(`${where}: duplicate step name`);
@@ -145,36 +150,70 @@ export function lintFixture(f: Fixture, file: string): LintProblem[] {
   return problems;
 }
 
-export function lintCorpus(dir: string, schemaFile?: string): { count: number; problems: LintProblem[] } {
-  const implDir = join(dir, "implementations");
-  const implProblems: LintProblem[] = [];
-  if (existsSync(implDir)) {
-    for (const name of readdirSync(implDir)) {
-      if (!name.endsWith(".jsonc") || name.endsWith(".baseline.jsonc")) continue;
-      const file = join(implDir, name);
-      try {
-        const impl = loadImplementation(file, { ...process.env, CODEX_BIN: process.env.CODEX_BIN ?? "/codex" });
-        for (const e of impl.baseline) if (!e.reason.trim()) implProblems.push({ file, message: `baseline entry ${e.fixture} has no reason` });
-      } catch (e) {
-        implProblems.push({ file, message: (e as Error).message });
-      }
+/** Baseline entries whose reason is still a TODO (as --update-baseline leaves them). */
+export function lintBaselineFile(file: string): LintProblem[] {
+  const text = readFileSync(file, "utf8");
+  const root = parseTree(text);
+  const list = root?.type === "array" ? root : root ? findNodeAtLocation(root, ["entries"]) : undefined;
+  const out: LintProblem[] = [];
+  (list?.children ?? []).forEach((child, i) => {
+    const entry = getNodeValue(child) as { fixture?: unknown; reason?: unknown };
+    if (typeof entry.reason === "string" && /\bTODO\b/.test(entry.reason)) {
+      const path = list === root ? [i, "reason"] : ["entries", i, "reason"];
+      const at = locate(text, path);
+      out.push({ file, ...(at ? { at } : {}), message: `baseline entry ${String(entry.fixture)}: the reason is a TODO: say why this failure is expected` });
+    }
+  });
+  return out;
+}
+
+function lintImplementations(implDir: string): LintProblem[] {
+  const out: LintProblem[] = [];
+  const baselines = new Set<string>();
+  for (const name of readdirSync(implDir).sort()) {
+    if (!name.endsWith(".jsonc")) continue;
+    const file = join(implDir, name);
+    if (name.endsWith(".baseline.jsonc")) {
+      baselines.add(file);
+      continue;
+    }
+    try {
+      const impl = loadImplementation(file, { ...process.env, CODEX_BIN: process.env.CODEX_BIN ?? "/codex" });
+      for (const e of impl.baseline) if (!e.reason.trim()) out.push({ file, message: `baseline entry ${e.fixture} has no reason` });
+      if (impl.baselineFile && existsSync(impl.baselineFile)) baselines.add(impl.baselineFile);
+    } catch (e) {
+      out.push({ file, message: (e as Error).message });
     }
   }
-  const { fixtures, problems } = loadFixtures(dir);
+  for (const b of [...baselines].sort()) out.push(...lintBaselineFile(b));
+  return out;
+}
+
+export function lintCorpus(dirs: string | readonly string[]): { count: number; problems: LintProblem[] } {
+  const list = typeof dirs === "string" ? [dirs] : dirs;
+  const implProblems: LintProblem[] = [];
+  for (const dir of list) {
+    const implDir = join(dir, "implementations");
+    if (existsSync(implDir)) implProblems.push(...lintImplementations(implDir));
+  }
+  const { fixtures, problems } = loadFixtures(list);
   const all: LintProblem[] = [...problems, ...implProblems];
-  const seen = new Map<string, string>();
   for (const { file, fixture } of fixtures) {
-    const prev = seen.get(fixture.id);
-    if (prev) all.push({ file, message: `duplicate fixture id ${fixture.id} (also in ${prev})` });
-    seen.set(fixture.id, file);
-    all.push(...lintFixture(fixture, file));
+    let text: string | undefined;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      text = undefined;
+    }
+    all.push(...lintFixture(fixture, file, text));
   }
   all.push(...lintSpecCitations(fixtures));
-  if (schemaFile) {
+  // A corpus that ships the generated schema must keep it in step with the format.
+  for (const dir of list) {
+    const schemaFile = join(dir, "fixture.schema.json");
+    if (!existsSync(schemaFile)) continue;
     const want = `${JSON.stringify(fixtureJsonSchema(), null, 2)}\n`;
-    if (!existsSync(schemaFile) || readFileSync(schemaFile, "utf8") !== want) {
-      all.push({ file: schemaFile, message: "out of date: run `app-server-conformance fixture-schema --write`" });
-    }
+    if (readFileSync(schemaFile, "utf8") !== want) all.push({ file: schemaFile, message: "out of date: run `app-server-conformance fixture-schema --write`" });
   }
   return { count: fixtures.length + problems.length, problems: all };
 }

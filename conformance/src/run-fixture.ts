@@ -66,6 +66,8 @@ export interface FixtureResult {
   transcript: TranscriptEntry[];
   /** What the server said about itself in the initialize result (when the kit did the handshake). */
   serverInfo?: { userAgent?: string; platformFamily?: string; platformOs?: string };
+  /** How the server (or connection) ended before the kit's teardown, if it did. */
+  serverExit?: ExitInfo;
 }
 
 interface Inbound {
@@ -289,11 +291,11 @@ async function runStep(s: Session, step: Step): Promise<void> {
       m.consumed = true;
       s.label(step.label, m.seq);
       if (step.error !== undefined) {
-        if (m.kind !== "error") throw new StepFailure(`expected an error response, got ${describe(m)}`);
+        if (m.kind !== "error") throw new StepFailure(`expected an error response matching ${JSON.stringify(step.error)}, got ${describe(m)}`);
         const ms = tryMatch(s.ctx, step.error, m.msg.error);
         if (ms.length) throw new StepFailure(`error response to id ${key} does not match: ${formatMismatches(ms)} (got ${describe(m)})`);
       } else if (step.result !== undefined) {
-        if (m.kind !== "response") throw new StepFailure(`expected a success response, got ${describe(m)}`);
+        if (m.kind !== "response") throw new StepFailure(`expected a success response matching ${JSON.stringify(step.result)}, got ${describe(m)}`);
         const ms = tryMatch(s.ctx, step.result, m.msg.result);
         if (ms.length) throw new StepFailure(`result of id ${key} does not match: ${formatMismatches(ms)} (got ${describe(m)})`);
       }
@@ -538,6 +540,7 @@ export async function runFixture(fixture: Fixture, opts: RunOptions): Promise<Fi
   let stepsRun = 0;
   let harnessError: string | undefined;
   let serverInfo: FixtureResult["serverInfo"];
+  let serverExit: ExitInfo | undefined;
   const fixtureMs = Math.round((fixture.timeoutMs ?? DEFAULT_FIXTURE_MS) * mult);
   try {
     if (fixture.setup?.files) writeSetupFiles(workspace, fixture.setup.files);
@@ -611,6 +614,7 @@ export async function runFixture(fixture: Fixture, opts: RunOptions): Promise<Fi
   } catch (e) {
     harnessError = (e as Error).stack ?? String(e);
   } finally {
+    serverExit = s.exitInfo;
     if (s.server) {
       await s.server.stop(Math.round(1500 * mult));
       if (s.server.spawnError) harnessError ??= `could not start the server: ${s.server.spawnError.message}`;
@@ -632,5 +636,6 @@ export async function runFixture(fixture: Fixture, opts: RunOptions): Promise<Fi
     stepsRun,
     transcript: [...(s.server?.transcript ?? [])],
     ...(serverInfo ? { serverInfo } : {}),
+    ...(serverExit ? { serverExit } : {}),
   };
 }

@@ -3,10 +3,15 @@
 import { availableParallelism } from "node:os";
 import picomatch from "picomatch";
 import { judge, type BaselineEntry, type Verdict } from "./baseline.ts";
-import { requiredFeatures, type Fixture } from "./fixture/format.ts";
+import { requiredFeatures } from "./fixture/features.ts";
+import type { Fixture } from "./fixture/format.ts";
 import type { LoadedFixture } from "./fixture/load.ts";
 import type { Implementation } from "./implementation.ts";
-import { runFixture, type FixtureResult } from "./run-fixture.ts";
+import type { PropertiesReport } from "./properties/report.ts";
+import { KIT_NAME, KIT_VERSION, runFixture, type FixtureResult } from "./run-fixture.ts";
+
+/** Bumped when a consumer of the JSON report (merge-reports, HTML) would read it differently. */
+export const REPORT_SCHEMA_VERSION = 1;
 
 export type Outcome = "pass" | "fail" | "warn" | "xfail" | "stale" | "flaky" | "skip" | "error";
 
@@ -19,6 +24,8 @@ export interface FixtureReport {
   obligation: Fixture["obligation"];
   tags: string[];
   spec: string[];
+  /** The optional features the fixture needs (tags plus what its steps use). */
+  features: string[];
   outcome: Outcome;
   /** Why: the first failure, the skip reason, the baseline reason. */
   detail: string;
@@ -28,7 +35,12 @@ export interface FixtureReport {
 }
 
 export interface SuiteReport {
+  /** The version of this report's shape (REPORT_SCHEMA_VERSION). */
+  schemaVersion: number;
+  /** The implementation's name. */
   implementation: string;
+  /** What the implementation claims: its descriptor file, features and baseline. */
+  descriptor: { name: string; file?: string; features: string[]; baselineFile?: string; baseline: BaselineEntry[] };
   /** From the first initialize result: lets reports be compared across server versions. */
   server: { userAgent?: string; platformFamily?: string; platformOs?: string } | undefined;
   kit: { name: string; version: string };
@@ -36,10 +48,21 @@ export interface SuiteReport {
   durationMs: number;
   options: { jobs: number; repeat: number; timeoutMultiplier: number; filter: string[]; tags: string[]; strict: boolean };
   fixtures: FixtureReport[];
-  /** Baseline entries naming fixtures that are not in the corpus. */
+  /** Baseline entries naming fixtures that are not in the corpus (stale, like a stale fixture). */
   unknownBaselineEntries: BaselineEntry[];
+  /** Fixture outcomes; `stale` counts stale fixtures only (see staleBaselineEntries). */
   counts: Record<Outcome, number>;
+  /** Fixtures run (the rest of `fixtures` are not applicable). */
+  ran: number;
+  /** The property-based tests that followed the fixtures, when they ran. */
+  properties?: PropertiesReport;
+  /** Every fixture passed or failed as expected, no stale baseline entry (and the properties passed). */
   ok: boolean;
+}
+
+/** Stale baseline entries, counted one way everywhere: stale fixtures plus entries for unknown fixtures. */
+export function staleBaselineEntries(r: Pick<SuiteReport, "counts" | "unknownBaselineEntries">): number {
+  return r.counts.stale + r.unknownBaselineEntries.length;
 }
 
 export interface Selection {
@@ -74,7 +97,8 @@ export function defaultJobs(): number {
 }
 
 export interface SuiteEvents {
-  onStart?(total: number): void;
+  /** `total` fixtures will run; `notApplicable` more are reported as not applicable. */
+  onStart?(total: number, notApplicable: number): void;
   onFixtureDone?(report: FixtureReport, done: number, total: number): void;
 }
 
@@ -89,7 +113,7 @@ export interface SuiteOptions {
   keepWorkspace?: boolean;
 }
 
-function outcomeOf(lf: LoadedFixture, runs: FixtureResult[], baseline: readonly BaselineEntry[], strict: boolean): Pick<FixtureReport, "outcome" | "detail" | "verdict"> {
+function outcomeOf(obligation: Fixture["obligation"], runs: FixtureResult[], baseline: readonly BaselineEntry[], strict: boolean): Pick<FixtureReport, "outcome" | "detail" | "verdict"> {
   const statuses = new Set(runs.map((r) => r.status === "pass"));
   const worst = runs.find((r) => r.status !== "pass") ?? runs[0]!;
   if (statuses.size > 1) {
@@ -108,7 +132,7 @@ function outcomeOf(lf: LoadedFixture, runs: FixtureResult[], baseline: readonly 
     case "mismatch":
       return { outcome: "fail", detail: `fails differently than the baseline says: ${verdict.detail}`, verdict };
     case "fail": {
-      const soft = lf.fixture.obligation !== "required" && !strict;
+      const soft = obligation !== "required" && !strict;
       return { outcome: soft ? "warn" : "fail", detail: firstFailure(worst), verdict };
     }
   }
@@ -117,6 +141,21 @@ function outcomeOf(lf: LoadedFixture, runs: FixtureResult[], baseline: readonly 
 function firstFailure(r: FixtureResult): string {
   const f = r.failures[0];
   return f ? `[${f.step}] ${f.message}` : "";
+}
+
+function countOutcomes(fixtures: readonly FixtureReport[]): Record<Outcome, number> {
+  const counts = { pass: 0, fail: 0, warn: 0, xfail: 0, stale: 0, flaky: 0, skip: 0, error: 0 } as Record<Outcome, number>;
+  for (const f of fixtures) counts[f.outcome]++;
+  return counts;
+}
+
+/** The report judged against another baseline (after --update-baseline rewrote it). */
+export function rejudge(r: SuiteReport, baseline: BaselineEntry[], partial: boolean): SuiteReport {
+  const fixtures = r.fixtures.map((f) => (f.runs.length ? { ...f, ...outcomeOf(f.obligation, f.runs, baseline, r.options.strict) } : f));
+  const known = new Set(fixtures.map((f) => f.id));
+  const unknownBaselineEntries = partial ? [] : baseline.filter((e) => !known.has(e.fixture));
+  const ok = fixtures.every((f) => !FATAL.has(f.outcome)) && unknownBaselineEntries.length === 0;
+  return { ...r, descriptor: { ...r.descriptor, baseline }, fixtures, unknownBaselineEntries, counts: countOutcomes(fixtures), ok };
 }
 
 export async function runSuite(
@@ -132,7 +171,7 @@ export async function runSuite(
   const total = queue.length;
   const reports = new Map<string, FixtureReport>();
   let done = 0;
-  events.onStart?.(total);
+  events.onStart?.(total, selection.skipped.length);
   const worker = async () => {
     for (;;) {
       const lf = queue.shift();
@@ -161,7 +200,8 @@ export async function runSuite(
         obligation: f.obligation,
         tags: f.tags,
         spec: typeof f.spec === "string" ? [f.spec] : f.spec,
-        ...outcomeOf(lf, runs, impl.baseline, opts.strict),
+        features: requiredFeatures(f),
+        ...outcomeOf(f.obligation, runs, impl.baseline, opts.strict),
         runs,
         durationMs: runs.reduce((a, r) => a + r.durationMs, 0),
       };
@@ -180,6 +220,7 @@ export async function runSuite(
       obligation: f.obligation,
       tags: f.tags,
       spec: typeof f.spec === "string" ? [f.spec] : f.spec,
+      features: requiredFeatures(f),
       outcome: "skip",
       detail: reason,
       verdict: undefined,
@@ -191,14 +232,21 @@ export async function runSuite(
   const fixtures = order.map((id) => reports.get(id)!);
   const known = new Set(fixtures.map((f) => f.id));
   const unknownBaselineEntries = selection.partial ? [] : impl.baseline.filter((e) => !known.has(e.fixture));
-  const counts = { pass: 0, fail: 0, warn: 0, xfail: 0, stale: 0, flaky: 0, skip: 0, error: 0 } as Record<Outcome, number>;
-  for (const f of fixtures) counts[f.outcome]++;
+  const counts = countOutcomes(fixtures);
   const ok = fixtures.every((f) => !FATAL.has(f.outcome)) && unknownBaselineEntries.length === 0;
   const server = fixtures.flatMap((f) => f.runs).find((r) => r.serverInfo?.userAgent)?.serverInfo;
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
     implementation: impl.name,
+    descriptor: {
+      name: impl.name,
+      ...(impl.file !== undefined ? { file: impl.file } : {}),
+      features: impl.features,
+      ...(impl.baselineFile !== undefined ? { baselineFile: impl.baselineFile } : {}),
+      baseline: impl.baseline,
+    },
     server,
-    kit: { name: "app-server-conformance", version: "0.1.0" },
+    kit: { name: KIT_NAME, version: KIT_VERSION },
     startedAt,
     durationMs: Date.now() - started,
     options: {
@@ -212,6 +260,7 @@ export async function runSuite(
     fixtures,
     unknownBaselineEntries,
     counts,
+    ran: total,
     ok,
   };
 }

@@ -15,3 +15,10 @@ export function positiveNumber(v: string): number {
 
 /** Collects a repeatable option into an array. */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** A fast-check seed: any 32-bit integer. */
+export function seedValue(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError("expected an integer seed");
+  return n | 0;
+}

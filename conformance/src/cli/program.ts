@@ -1,22 +1,24 @@
 // The command-line program (commander); main.ts runs it.
 import { collect, positiveInt, positiveNumber } from "./arg-parsers.ts";
-import { propertiesCommand, renderReport as renderPropertiesReport } from "../properties/command.ts";
-import { RUN_DEFAULTS, runProperties } from "../properties/run.ts";
+import { propertiesCommand } from "../properties/command.ts";
+import { runCommand } from "./run-command.ts";
+import { fixtureDirs, FIXTURES_HELP, kitFixturesDir } from "./fixture-dirs.ts";
 import { benchCommand } from "../bench/command.ts";
 import { createSchemaCommand } from "../compat/command.ts";
 import { mutantsCommand } from "../mutants/command.ts";
 import { reportCommand } from "../report/command.ts";
 import { matrixCommand } from "../matrix/command.ts";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { serializeBaseline, updatedBaseline } from "../baseline.ts";
-import { fixtureJsonSchema, requiredFeatures } from "../fixture/format.ts";
-import { loadFixtures } from "../fixture/load.ts";
-import { implementationFromOptions, implementationJsonSchema, type Implementation } from "../implementation.ts";
+import { FEATURE_TAGS, fixtureJsonSchema } from "../fixture/format.ts";
+import { FEATURE_DESCRIPTIONS, requiredFeatures } from "../fixture/features.ts";
+import { formatProblem, loadFixtures } from "../fixture/load.ts";
+import { implementationFromOptions, implementationJsonSchema, SetupError } from "../implementation.ts";
 import { lintCorpus } from "../lint.ts";
 import { packageRoot, probeArgv } from "../probe-path.ts";
 import { renderJson } from "../reporters/json.ts";
@@ -24,55 +26,14 @@ import { renderJunit } from "../reporters/junit.ts";
 import { renderMarkdown } from "../reporters/markdown.ts";
 import { prettyProgress, renderPretty } from "../reporters/pretty.ts";
 import { renderTap } from "../reporters/tap.ts";
-import { appendsTo, renderGithub } from "../reporters/github.ts";
 import { transcriptText } from "../reporters/common.ts";
 import { KIT_VERSION } from "../run-fixture.ts";
 import { probeServer } from "../probe-server.ts";
 import { defaultJobs, runSuite, selectFixtures, type SuiteReport } from "../suite.ts";
 
-const REPORTERS = ["pretty", "json", "junit", "tap", "markdown", "github"] as const;
-type ReporterName = (typeof REPORTERS)[number];
-interface ReporterSpec {
-  name: ReporterName;
-  out?: string;
-}
-
 const EXIT_OK = 0;
 const EXIT_FAIL = 1;
 const EXIT_USAGE = 2;
-
-
-
-
-function defaultFixturesDir(): string {
-  return join(packageRoot(), "fixtures");
-}
-
-function render(name: ReporterName, report: SuiteReport, color: boolean, verbose: boolean): string {
-  switch (name) {
-    case "pretty":
-      return renderPretty(report, { color, verbose });
-    case "json":
-      return renderJson(report);
-    case "junit":
-      return renderJunit(report);
-    case "tap":
-      return renderTap(report);
-    case "markdown":
-      return renderMarkdown(report);
-    case "github":
-      return renderGithub(report);
-  }
-}
-
-function checkServerStarts(impl: Implementation): void {
-  if (impl.connect !== undefined) return; // an already running server
-  const program = impl.argv[0]!;
-  if (program.includes("/") && !existsSync(program)) {
-    const hint = impl.setupHint ? `\n${impl.setupHint}` : "";
-    throw new Error(`the server program ${program} does not exist${hint}`);
-  }
-}
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -82,113 +43,36 @@ export function buildProgram(): Command {
     .version(KIT_VERSION)
     .showHelpAfterError();
 
-  const reporters: ReporterSpec[] = [];
-  program
-    .command("run")
-    .description(
-      "Run fixtures against a server: a fresh process per fixture, in a fresh temporary workspace with a scrubbed environment (or, with --server ws://… / unix://…, a fresh connection per fixture to a server that is already running).",
-    )
-    .option("--server <command line>", "the server's command line (split like a shell would, no shell features), or ws://127.0.0.1:PORT / unix:///path.sock to connect to a running server")
-    .option("--auth-token-file <file>", "with --server ws://… or unix://…: send the token in this file (trimmed) as Authorization: Bearer")
-    .option("--implementation <file>", "an implementation descriptor (fixtures/implementations/<name>.jsonc)")
-    .option("--fixtures <dir>", "the fixture directory", defaultFixturesDir())
-    .option("--filter <glob>", "only fixture ids matching this glob (repeatable; '!glob' selects the ids that do not match)", collect)
-    .option("--tag <tag>", "only fixtures with this tag (repeatable)", collect)
-    .option("--feature <feature>", "claimed optional feature, overriding the descriptor (repeatable)", collect)
-    .option("--jobs <n>", "fixtures run in parallel", positiveInt, defaultJobs())
-    .option("--timeout-multiplier <x>", "scale every timeout (slow machines, sanitizers)", positiveNumber, 1)
-    .addOption(
-      new Option("--reporter <name>", `a reporter: ${REPORTERS.join(", ")} (repeatable; each may be followed by --out)`).argParser((v: string) => {
-        if (!(REPORTERS as readonly string[]).includes(v)) throw new InvalidArgumentError(`one of ${REPORTERS.join(", ")}`);
-        reporters.push({ name: v as ReporterName });
-        return v;
-      }),
-    )
-    .addOption(
-      new Option("--out <file>", "write the preceding --reporter to this file instead of stdout (appended when the file is $GITHUB_STEP_SUMMARY)").argParser((v: string) => {
-        const last = reporters[reporters.length - 1];
-        if (!last) throw new InvalidArgumentError("--out must follow a --reporter");
-        last.out = v;
-        return v;
-      }),
-    )
-    .option("--repeat <n>", "run each fixture n times; differing outcomes are reported as flaky", positiveInt, 1)
-    .option("--update-baseline", "rewrite the implementation's baseline file from this (full) run")
-    .option("--strict", "treat failing recommended/optional fixtures as failures")
-    .option("--keep-workspace", "do not delete the temporary workspaces")
-    .option("--verbose", "list every fixture and show transcripts of warnings")
-    .option("--no-color", "no ANSI colors")
-    .option("--no-properties", "skip the property-based tests that follow a full run (see `properties --help`)")
-    .action(async (opts) => {
-      const impl = implementationFromOptions(opts);
-      checkServerStarts(impl);
-      const { fixtures, problems } = loadFixtures(resolve(opts.fixtures));
-      if (problems.length) {
-        for (const p of problems) process.stderr.write(`${p.file}: ${p.message}\n`);
-        throw new Error(`${problems.length} fixture(s) could not be loaded (run \`app-server-conformance lint\`)`);
-      }
-      const selection = selectFixtures(fixtures, { filter: opts.filter ?? [], tags: opts.tag ?? [], features: impl.features });
-      if (opts.updateBaseline && selection.partial) throw new Error("--update-baseline needs a full run (no --filter or --tag)");
-      if (opts.updateBaseline && !impl.baselineFile) throw new Error("--update-baseline needs a descriptor whose baseline is a file path");
-      const specs = reporters.length ? reporters : [{ name: "pretty" as const }];
-      const color = opts.color !== false && process.stdout.isTTY === true;
-      const livePretty = specs.some((r) => r.name === "pretty" && !r.out);
-      const report = await runSuite(
-        impl,
-        selection,
-        {
-          jobs: opts.jobs,
-          repeat: opts.repeat,
-          timeoutMultiplier: opts.timeoutMultiplier,
-          strict: Boolean(opts.strict),
-          filter: opts.filter ?? [],
-          tags: opts.tag ?? [],
-          probe: probeArgv(),
-          keepWorkspace: Boolean(opts.keepWorkspace),
-        },
-        livePretty
-          ? prettyProgress({ write: (s) => process.stderr.write(s), tty: process.stderr.isTTY === true, color, verbose: Boolean(opts.verbose) })
-          : {},
-      );
-      for (const spec of specs) {
-        const text = render(spec.name, report, spec.out ? false : color, Boolean(opts.verbose));
-        if (spec.out) {
-          mkdirSync(dirname(resolve(spec.out)), { recursive: true });
-          (appendsTo(spec.out) ? appendFileSync : writeFileSync)(spec.out, text);
-        } else process.stdout.write(text);
-      }
-      if (opts.updateBaseline) {
-        const runs = report.fixtures.filter((f) => f.runs.length).map((f) => f.runs.find((r) => r.status !== "pass") ?? f.runs[0]!);
-        const entries = updatedBaseline(runs, impl.baseline);
-        writeFileSync(impl.baselineFile!, serializeBaseline(entries, impl.name));
-        process.stderr.write(`wrote ${entries.length} baseline entries to ${impl.baselineFile}\n`);
-        return;
-      }
-      // A full run against a server the kit starts also runs the property-based tests, on a
-      // modest budget; `properties` runs them alone with more control.
-      let propertiesOk = true;
-      if (opts.properties !== false && !selection.partial && !opts.updateBaseline && impl.connect === undefined) {
-        const properties = await runProperties({ implementation: impl, ...RUN_DEFAULTS, log: (line) => process.stderr.write(`${line}\n`) });
-        process.stdout.write(`${renderPropertiesReport(properties)}\n`);
-        propertiesOk = properties.ok;
-      }
-      process.exitCode = report.ok && propertiesOk ? EXIT_OK : EXIT_FAIL;
-    });
+  program.addCommand(runCommand());
 
   program
     .command("list")
-    .description("List fixtures (id, obligation, required features, title).")
-    .option("--fixtures <dir>", "the fixture directory", defaultFixturesDir())
-    .option("--filter <glob>", "only fixture ids matching this glob (repeatable; '!glob' selects the ids that do not match)", collect)
+    .description("List fixtures (id, obligation, required features, title), or with --features the optional features a server may lack.")
+    .option("--fixtures <dir>", FIXTURES_HELP, collect)
+    .option("--filter <glob>", "only fixture ids matching this glob; '!glob' excludes (repeatable)", collect)
     .option("--tag <tag>", "only fixtures with this tag (repeatable)", collect)
+    .option("--features", "list the optional features: what each means and how many fixtures need it")
     .option("--json", "print JSON")
     .action((opts) => {
-      const { fixtures, problems } = loadFixtures(resolve(opts.fixtures));
-      for (const p of problems) process.stderr.write(`${p.file}: ${p.message}\n`);
-      const sel = selectFixtures(fixtures, { filter: opts.filter ?? [], tags: opts.tag ?? [], features: ["*"] });
+      const { fixtures, problems } = loadFixtures(fixtureDirs(opts.fixtures));
+      for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+      const sel = selectFixtures(fixtures, { filter: opts.filter ?? [], tags: opts.tag ?? [], features: FEATURE_TAGS });
       const all = [...sel.selected, ...sel.skipped.map((s) => s.loaded)].sort((a, b) => a.fixture.id.localeCompare(b.fixture.id));
+      if (opts.features) {
+        const rows = FEATURE_TAGS.map((name) => ({ name, description: FEATURE_DESCRIPTIONS[name], fixtures: all.filter((l) => requiredFeatures(l.fixture).includes(name)).length }));
+        if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        else {
+          process.stdout.write(`A fixture needs a feature when it is tagged with it or sends what the feature covers; it runs only\nagainst an implementation that claims all it needs (descriptor "features", --feature). ${all.length} fixtures:\n\n`);
+          for (const r of rows) process.stdout.write(`${r.name.padEnd(17)} ${String(r.fixtures).padStart(4)} fixtures  ${r.description}\n`);
+          const core = all.filter((l) => requiredFeatures(l.fixture).length === 0).length;
+          process.stdout.write(`${"(none)".padEnd(17)} ${String(core).padStart(4)} fixtures  need no optional feature\n`);
+        }
+        process.exitCode = problems.length ? EXIT_USAGE : EXIT_OK;
+        return;
+      }
+      if (!all.length) throw new SetupError(fixtures.length ? "no fixture matches the --filter / --tag given" : "no fixtures found");
       if (opts.json) {
-        const rows = all.map(({ file, fixture: f }) => ({ id: f.id, file, title: f.title, obligation: f.obligation, tags: f.tags, spec: f.spec }));
+        const rows = all.map(({ file, fixture: f }) => ({ id: f.id, file, title: f.title, obligation: f.obligation, tags: f.tags, features: requiredFeatures(f), spec: f.spec }));
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
         for (const { fixture: f } of all) {
@@ -197,17 +81,16 @@ export function buildProgram(): Command {
         }
         process.stdout.write(`${all.length} fixtures\n`);
       }
-      if (problems.length) process.exitCode = EXIT_FAIL;
+      if (problems.length) process.exitCode = EXIT_USAGE;
     });
 
   program
     .command("lint")
     .description("Check fixtures: well-formed, unique ids, every message valid against the schema, known matchers and variables.")
-    .option("--fixtures <dir>", "the fixture directory", defaultFixturesDir())
+    .option("--fixtures <dir>", FIXTURES_HELP, collect)
     .action((opts) => {
-      const dir = resolve(opts.fixtures);
-      const { count, problems } = lintCorpus(dir, join(dir, "fixture.schema.json"));
-      for (const p of problems) process.stdout.write(`${p.file}: ${p.message}\n`);
+      const { count, problems } = lintCorpus(fixtureDirs(opts.fixtures));
+      for (const p of problems) process.stdout.write(`${formatProblem(p)}\n`);
       process.stdout.write(`${count} fixtures, ${problems.length} problem(s)\n`);
       process.exitCode = problems.length ? EXIT_FAIL : EXIT_OK;
     });
@@ -217,7 +100,7 @@ export function buildProgram(): Command {
     .description("Send one request to a server and print the transcript (handy to explore a server).")
     .option("--server <command line>", "the server's command line, or ws://127.0.0.1:PORT / unix:///path.sock to connect to a running server")
     .option("--auth-token-file <file>", "with --server ws://… or unix://…: send the token in this file (trimmed) as Authorization: Bearer")
-    .option("--implementation <file>", "an implementation descriptor")
+    .option("--implementation <file|name>", "an implementation descriptor (.jsonc), or a bundled one by name: reference, codex")
     .requiredOption("--method <method>", "the request method")
     .option("--params <json>", "the request params (JSON; ${probe} and ${workspace} expand)", "{}")
     .option("--no-params", "send the request without params")
@@ -227,7 +110,6 @@ export function buildProgram(): Command {
     .option("--timeout <ms>", "give up waiting for the response after this long", positiveInt, 10_000)
     .action(async (opts) => {
       const impl = implementationFromOptions(opts);
-      checkServerStarts(impl);
       const params = opts.params === false ? undefined : (JSON.parse(opts.params as string) as unknown);
       const result = await probeServer({
         server: {
@@ -251,7 +133,7 @@ export function buildProgram(): Command {
   program
     .command("fixture-schema")
     .description("Write or check fixtures/fixture.schema.json and fixtures/implementation.schema.json (generated from the zod formats).")
-    .option("--fixtures <dir>", "the fixture directory", defaultFixturesDir())
+    .option("--fixtures <dir>", "the kit's fixture directory", kitFixturesDir())
     .option("--write", "write the files")
     .option("--check", "fail when a file is out of date")
     .action((opts) => {

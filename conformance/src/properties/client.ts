@@ -60,7 +60,8 @@ export class RpcClient {
   private nextId = 1;
   private readonly pending = new Map<string, Pending>();
   private readonly answered = new Set<string>();
-  private readonly optional = new Set<string>();
+  /** Ids of lines that may be answered at most once each: id -> lines still unanswered. */
+  private readonly optional = new Map<string, number>();
   /** Replies with `"id": null` (JSON-RPC parse-error style); tolerated, upstream sends none. */
   nullIdReplies = 0;
   /** Replies to lines whose answer was optional. */
@@ -149,22 +150,14 @@ export class RpcClient {
       this.nullIdReplies++;
       return;
     }
-    if (!hasId && this.optional.has(JSON.stringify(msg.id)) && ("result" in msg || "error" in msg)) {
-      this.optional.delete(JSON.stringify(msg.id));
-      this.optionalReplies.push(JSON.stringify(msg.id));
-      return;
-    }
+    if (!hasId && ("result" in msg || "error" in msg) && this.takeOptional(JSON.stringify(msg.id))) return;
     if (!hasId || !("result" in msg || "error" in msg)) {
       this.violations.push(`not a JSON-RPC message: ${line.slice(0, 200)}`);
       return;
     }
     const key = JSON.stringify(msg.id);
     const p = this.pending.get(key);
-    if (!p && this.optional.has(key)) {
-      this.optional.delete(key);
-      this.optionalReplies.push(key);
-      return;
-    }
+    if (!p && this.takeOptional(key)) return;
     if (!p) {
       this.violations.push(
         `${this.answered.has(key) ? "a second reply" : "a reply to an unknown request"} for id ${key}: ${line.slice(0, 200)}`,
@@ -225,8 +218,21 @@ export class RpcClient {
 
   /** Writes a line that may or may not be answered (at most once) under `id`. */
   sendOptional(line: string, id: unknown): void {
-    if (id !== undefined) this.optional.add(JSON.stringify(id));
+    if (id !== undefined) {
+      const key = JSON.stringify(id);
+      this.optional.set(key, (this.optional.get(key) ?? 0) + 1);
+    }
     this.server.send(line);
+  }
+
+  /** Accounts a reply to an optional line; false when no such line is unanswered. */
+  private takeOptional(key: string): boolean {
+    const n = this.optional.get(key);
+    if (!n) return false;
+    if (n === 1) this.optional.delete(key);
+    else this.optional.set(key, n - 1);
+    this.optionalReplies.push(key);
+    return true;
   }
 
   /** Writes a line that is not expected to be answered. */

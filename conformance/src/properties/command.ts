@@ -1,19 +1,15 @@
 // `app-server-conformance properties`: the property-based part of the kit as a commander
 // command (mounted by the kit's CLI; main.ts runs it standalone).
-import { collect, positiveInt, positiveNumber } from "../cli/arg-parsers.ts";
+import { collect, positiveInt, positiveNumber, seedValue } from "../cli/arg-parsers.ts";
 import process from "node:process";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { implementationFromOptions, type Implementation } from "../implementation.ts";
-import { readClaims } from "./harness.ts";
-import { allProperties } from "./registry.ts";
-import { runProperties, type PropertiesReport } from "./run.ts";
+import { renderReport } from "./report.ts";
+
+export { renderReport };
 
 
-function seedValue(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError("expected an integer seed");
-  return n | 0;
-}
+
 
 
 
@@ -40,27 +36,6 @@ export function implementationFrom(opts: { server?: string; implementation?: str
   return impl;
 }
 
-export function renderReport(report: PropertiesReport): string {
-  const lines = [`properties against ${report.implementation} (seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s)`];
-  for (const r of report.results) {
-    if (r.status === "pass") lines.push(`  pass  ${r.id}  ${r.runs}${r.interrupted ? `/${r.plannedRuns} (time budget)` : ""} runs${r.note ? ` (${r.note})` : ""}`);
-    else if (r.status === "skip") lines.push(`  skip  ${r.id}  ${r.skipReason}`);
-    else if (r.status === "error") lines.push(`  ERROR ${r.id}  ${r.message}`);
-    else {
-      lines.push(`  FAIL  ${r.id}  after ${r.runs} runs`);
-      lines.push(`        ${(r.message ?? "").split("\n").join("\n        ")}`);
-      lines.push(`        counterexample: ${r.counterexample}`);
-      lines.push(`        seed ${r.seed}, path ${r.path}`);
-      lines.push(`        replay: ${r.replay}`);
-      if (r.fixtureFile) lines.push(`        regression fixture: ${r.fixtureFile}`);
-    }
-  }
-  const count = (s: string) => report.results.filter((r) => r.status === s).length;
-  // Plain closing line (errors count as failures): `properties: N passed, N failed, N skipped`.
-  lines.push(`properties: ${count("pass")} passed, ${count("fail") + count("error")} failed, ${count("skip")} skipped`);
-  return lines.join("\n");
-}
-
 export function propertiesCommand(): Command {
   return new Command("properties")
     .description("Generated tests: fast-check drives the server and checks invariants against the kit's own model")
@@ -73,12 +48,14 @@ export function propertiesCommand(): Command {
     .option("--path <path>", "replay path from a failure report (with --property)")
     .option("--property <id>", "run only this property or group, e.g. output-cap or output-cap/exec (repeatable)", collect)
     .option("--budget <seconds>", "wall-clock budget for the whole run", positiveNumber)
-    .option("--regressions <dir>", "where shrunk failures are written (default fixtures/regressions)")
-    .option("--no-regressions", "do not write regression fixtures")
+    .option("--regressions <dir>", "write each shrunk failure as a fixture into this directory (default: nowhere)")
+    .option("--no-regressions", "do not write regression fixtures (the default)")
     .option("--claims <file.jsonc>", "property claims, same shape as a descriptor's `properties` member (applied on top of it)")
     .option("--json", "print the report as JSON")
     .option("--list", "list the properties and exit")
     .action(async (opts: PropertiesCliOptions, cmd: Command) => {
+      // fast-check (and the properties built on it) load only when properties are used.
+      const { allProperties } = await import("./registry.ts");
       if (opts.list) {
         for (const p of allProperties()) process.stdout.write(`${p.id.padEnd(22)} ${p.number}  ${p.title}\n`);
         return;
@@ -93,6 +70,8 @@ export function propertiesCommand(): Command {
         (opts.implementation ? `--implementation ${opts.implementation}` : `--server ${JSON.stringify(opts.server)}`) +
         (opts.claims ? ` --claims ${opts.claims}` : "") +
         (opts.feature?.length ? opts.feature.map((f) => ` --feature ${f}`).join("") : "");
+      const { readClaims } = await import("./harness.ts");
+      const { runProperties } = await import("./run.ts");
       let claims;
       try {
         claims = readClaims(impl, opts.claims);
@@ -109,7 +88,7 @@ export function propertiesCommand(): Command {
         path: opts.path,
         only: opts.property,
         budgetMs: opts.budget === undefined ? undefined : opts.budget * 1000,
-        regressionsDir: typeof opts.regressions === "string" ? opts.regressions : opts.regressions === false ? null : undefined,
+        regressionsDir: typeof opts.regressions === "string" ? opts.regressions : null,
         replayTarget,
         log: opts.json ? undefined : (line) => process.stderr.write(`${line}\n`),
       });

@@ -142,6 +142,11 @@ export class PropertyEnv {
     return this.impl.timeoutMultiplier;
   }
 
+  /** Whether the implementation claims an optional feature (docs/fixtures.md#features). */
+  hasFeature(feature: string): boolean {
+    return this.impl.features.includes(feature);
+  }
+
   get experimentalClaimed(): boolean {
     return this.impl.features.includes("experimental");
   }
@@ -161,6 +166,12 @@ export class PropertyEnv {
       cwd: this.workspace,
     });
     return this.client;
+  }
+
+  /** The last lines of the shared server's stderr (for failure reports). */
+  stderrTail(lines = 20): string {
+    const text = this.client?.stderrText() ?? "";
+    return text.split("\n").slice(-lines - 1).join("\n").slice(-3000);
   }
 
   /** A fresh per-run directory the probes record their pids in (via the env override). */
@@ -265,7 +276,9 @@ export class PropertyEnv {
 }
 
 /** A `surface`-dependent applicability check shared by properties 1–3 and 6. */
-export async function surfaceApplies(env: PropertyEnv, surface: "exec" | "process"): Promise<string | undefined> {
+export async function surfaceApplies(env: PropertyEnv, surface: "exec" | "process", ...features: string[]): Promise<string | undefined> {
+  const missing = [...(surface === "process" ? ["process-api"] : []), ...features].filter((f) => !env.hasFeature(f));
+  if (missing.length) return `the implementation does not claim ${missing.join(", ")}`;
   if (surface === "process") {
     const r = await env.processWorks();
     return r.ok ? undefined : `process/spawn unavailable (${r.detail})`;

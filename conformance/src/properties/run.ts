@@ -2,11 +2,12 @@
 // run budget, a reproducible seed, replay by (seed, path), shrinking, and a regression
 // fixture for each shrunk failure.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import process from "node:process";
 import * as fc from "fast-check";
 import { Fixture, type FixtureInput } from "../fixture/format.ts";
+import type { PropertiesReport, PropertyResult } from "./report.ts";
 import type { Implementation } from "../implementation.ts";
 import { packageRoot, probeArgv } from "../probe-path.ts";
 import { PropertyEnv, readClaims, type PropertyClaims, type PropertyDef } from "./harness.ts";
@@ -30,7 +31,10 @@ export interface RunPropertiesOptions {
   path?: string;
   /** Property ids or prefixes to run (default: all). */
   only?: string[];
-  /** Where shrunk failures are written (default <package>/fixtures/regressions; null: nowhere). */
+  /**
+   * Where shrunk failures are written as fixtures (default: nowhere). The kit never writes
+   * into its own corpus or package: only into a directory the user names.
+   */
   regressionsDir?: string | null;
   /** The probe argv (default: the kit's probe). */
   probe?: string[];
@@ -42,47 +46,7 @@ export interface RunPropertiesOptions {
   shrinkBudgetMs?: number;
 }
 
-/** The modest budget `app-server-conformance run` uses (well under 2 minutes on 2 cores). */
-export const RUN_DEFAULTS: Pick<RunPropertiesOptions, "scale" | "budgetMs" | "shrinkBudgetMs"> = {
-  scale: 0.4,
-  budgetMs: 90_000,
-  shrinkBudgetMs: 20_000,
-};
-
-export type PropertyStatus = "pass" | "fail" | "skip" | "error";
-
-export interface PropertyResult {
-  id: string;
-  number: number;
-  title: string;
-  status: PropertyStatus;
-  /** Runs that executed (passing runs plus the failing one). */
-  runs: number;
-  /** Runs that were planned. */
-  plannedRuns: number;
-  /** True when the time budget stopped the property early. */
-  interrupted: boolean;
-  skipReason?: string;
-  /** A remark, e.g. a part of the property that did not apply to this implementation. */
-  note?: string;
-  seed: number;
-  /** Replay path of the (shrunk) counterexample. */
-  path?: string;
-  counterexample?: string;
-  message?: string;
-  /** The regression fixture written for the failure. */
-  fixtureFile?: string;
-  replay?: string;
-  durationMs: number;
-}
-
-export interface PropertiesReport {
-  implementation: string;
-  seed: number;
-  results: PropertyResult[];
-  ok: boolean;
-  durationMs: number;
-}
+export { RUN_DEFAULTS, type PropertiesReport, type PropertyResult, type PropertyStatus } from "./report.ts";
 
 function selected(defs: PropertyDef<unknown>[], only: string[] | undefined): PropertyDef<unknown>[] {
   if (!only?.length) return defs;
@@ -126,7 +90,8 @@ export function writeRegressionFixture(
   }
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${input.id}.jsonc`);
-  const body = JSON.stringify({ $schema: "../fixture.schema.json", ...input }, null, 2);
+  const schema = relative(dir, join(packageRoot(), "fixtures", "fixture.schema.json")).split(sep).join("/");
+  const body = JSON.stringify({ $schema: schema, ...input }, null, 2);
   writeFileSync(file, `${header.map((l) => `// ${l}`).join("\n")}\n${body}\n`);
   return { file };
 }
@@ -149,7 +114,7 @@ export async function runProperties(o: RunPropertiesOptions): Promise<Properties
     o.replayTarget ??
     (o.implementation.file ? `--implementation ${relative(process.cwd(), o.implementation.file)}` : `--server ${JSON.stringify(o.implementation.argv.join(" "))}`) +
       (o.claimsFile ? ` --claims ${relative(process.cwd(), o.claimsFile)}` : "");
-  const regressionsDir = o.regressionsDir === undefined ? join(packageRoot(), "fixtures", "regressions") : o.regressionsDir;
+  const regressionsDir = o.regressionsDir ?? null;
   const env = new PropertyEnv(o.implementation, claims, probe);
   const results: PropertyResult[] = [];
   try {
@@ -193,6 +158,7 @@ export async function runProperties(o: RunPropertiesOptions): Promise<Properties
       // Shrinking re-runs candidates against the server; after the shrink budget, candidates
       // are accepted as passing without running, so fast-check stops at the best case so far.
       let firstFailureAt: number | undefined;
+      let stderrTail: string | undefined;
       const shrinkBudget = o.shrinkBudgetMs ?? 60_000;
       // A path may carry fc.commands' own replay path after "@" (model-based properties).
       const [fcPath, commandsReplay] = o.path === undefined ? [undefined, undefined] : o.path.split("@", 2);
@@ -202,6 +168,8 @@ export async function runProperties(o: RunPropertiesOptions): Promise<Properties
           await def.check(env, value);
         } catch (e) {
           firstFailureAt ??= Date.now();
+          // The last failing case is the shrunk one: keep the server's stderr of that one.
+          stderrTail = env.stderrTail();
           throw e;
         }
       });
@@ -231,6 +199,7 @@ export async function runProperties(o: RunPropertiesOptions): Promise<Properties
         path,
         counterexample: cex === undefined ? undefined : stringify(cex),
         message,
+        ...(stderrTail ? { stderrTail } : {}),
         replay,
         durationMs: Date.now() - t0,
       };
@@ -239,13 +208,13 @@ export async function runProperties(o: RunPropertiesOptions): Promise<Properties
           const input = def.fixture(cex, env);
           if (input) {
             input.id = fixtureId(def, seed, path);
-            const written = writeRegressionFixture(regressionsDir, input, [
+            const written = writeRegressionFixture(resolve(regressionsDir), input, [
               `Shrunk failure of property ${def.number} (${def.id}) against ${o.implementation.name}.`,
               `Found with seed ${seed}, path ${path ?? "(none)"} after ${details.numShrinks} shrink(s).`,
               `Replay: ${replay}`,
               `Failure: ${message.split("\n")[0]!.slice(0, 300)}`,
             ]);
-            if ("file" in written) r.fixtureFile = written.file;
+            if ("file" in written) r.fixtureFile = relative(process.cwd(), written.file) || written.file;
             else r.message += `\n(${written.problem})`;
           }
         } catch (e) {
@@ -253,10 +222,8 @@ export async function runProperties(o: RunPropertiesOptions): Promise<Properties
         }
       }
       results.push(r);
-      log(`FAIL  ${def.id}: ${message}`);
-      log(`      counterexample: ${r.counterexample ?? "?"}`);
-      log(`      replay: ${replay}`);
-      if (r.fixtureFile) log(`      regression fixture: ${existsSync(r.fixtureFile) ? relative(process.cwd(), r.fixtureFile) : r.fixtureFile}`);
+      // Progress only: the counterexample, replay command and stderr are in the report (once).
+      log(`FAIL  ${def.id}: ${message.split("\n")[0]}`);
     }
   } finally {
     await env.close();

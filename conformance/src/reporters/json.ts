@@ -1,4 +1,5 @@
-// JSON report: the whole suite report; transcripts only for fixtures that did not pass.
+// JSON report: the whole suite report (one model, read by other tools: see
+// docs/conformance.md#the-json-report); transcripts only for fixtures that did not pass.
 import type { SuiteReport } from "../suite.ts";
 
 export function renderJson(r: SuiteReport): string {

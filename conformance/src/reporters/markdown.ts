@@ -1,6 +1,9 @@
-// Markdown summary (e.g. for a CI step summary).
+// Markdown summary (e.g. for a CI step summary): verdict, the notable fixtures, the
+// properties, and what is missing by area and feature.
+import { propertyCounts } from "../properties/report.ts";
 import type { SuiteReport } from "../suite.ts";
-import { summaryLine } from "./common.ts";
+import { coverageMarkdown } from "./coverage.ts";
+import { propertyDetail, summaryLine } from "./common.ts";
 
 const ICON: Record<string, string> = {
   pass: "✅", fail: "❌", warn: "⚠️", xfail: "➖", stale: "🧹", flaky: "🎲", skip: "⏭️", error: "💥",
@@ -27,10 +30,20 @@ export function renderMarkdown(r: SuiteReport): string {
     out.push("");
   }
   if (r.unknownBaselineEntries.length) {
-    out.push("Baseline entries for unknown fixtures:", "");
-    for (const e of r.unknownBaselineEntries) out.push(`- \`${e.fixture}\` (${e.reason})`);
+    out.push("Stale baseline entries (fixtures not in the corpus):", "");
+    for (const e of r.unknownBaselineEntries) out.push(`- 🧹 \`${e.fixture}\` (${e.reason})`);
     out.push("");
   }
+  if (r.properties) {
+    const c = propertyCounts(r.properties);
+    out.push(`## Properties (seed ${r.properties.seed}): ${c.pass} passed, ${c.fail} failed, ${c.skip} skipped`, "", "| | Property | Detail |", "|---|---|---|");
+    for (const p of r.properties.results) {
+      const icon = p.status === "pass" ? ICON.pass : p.status === "skip" ? ICON.skip : p.status === "error" ? ICON.error : ICON.fail;
+      out.push(`| ${icon} ${p.status} | \`${p.id}\` | ${cell(propertyDetail(p))} |`);
+    }
+    out.push("");
+  }
+  out.push(coverageMarkdown(r), "");
   out.push(`<details><summary>All ${r.fixtures.length} fixtures</summary>`, "", "| | Fixture | ms |", "|---|---|---|");
   for (const f of r.fixtures) out.push(`| ${ICON[f.outcome]} | \`${f.id}\` | ${f.durationMs} |`);
   out.push("", "</details>", "");

@@ -1,7 +1,9 @@
 // Human output: a progress line while running (on a TTY; otherwise a line per ~10% or
 // per failure), failures with their transcript tail, then a summary.
+import { renderReport as renderProperties } from "../properties/report.ts";
 import type { FixtureReport, SuiteReport, SuiteEvents } from "../suite.ts";
 import { failedRun, plainClosingLine, summaryLine, transcriptText } from "./common.ts";
+import { coverageText } from "./coverage.ts";
 
 export interface PrettyOptions {
   write: (s: string) => void;
@@ -21,9 +23,9 @@ export function prettyProgress(o: PrettyOptions): SuiteEvents {
   let lastPct = -1;
   const bad: string[] = [];
   return {
-    onStart(total) {
+    onStart(total, notApplicable) {
       started = Date.now();
-      o.write(`Running ${total} fixtures…\n`);
+      o.write(`Running ${total} fixtures${notApplicable ? ` (${notApplicable} not applicable)` : ""}…\n`);
     },
     onFixtureDone(f: FixtureReport, done, total) {
       const [mark, code] = MARK[f.outcome]!;
@@ -62,7 +64,9 @@ export function renderPretty(r: SuiteReport, o: Pick<PrettyOptions, "color" | "v
     }
     out.push("");
   }
-  for (const e of r.unknownBaselineEntries) out.push(`${paint(o.color, "31", "S STALE")} baseline entry for unknown fixture ${e.fixture}`);
+  for (const e of r.unknownBaselineEntries) out.push(`${paint(o.color, "31", "S STALE")} baseline entry for unknown fixture ${e.fixture} (${e.reason}): remove it`);
+  if (r.properties) out.push("", renderProperties(r.properties));
+  out.push("", coverageText(r), "");
   if (r.server?.userAgent) out.push(paint(o.color, "90", `server: ${r.server.userAgent}`));
   out.push(`${paint(o.color, r.ok ? "32" : "31", r.ok ? "PASS" : "FAIL")} ${r.implementation}: ${summaryLine(r)}`);
   out.push(plainClosingLine(r), "");

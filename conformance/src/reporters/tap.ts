@@ -1,26 +1,30 @@
-// TAP version 14.
+// TAP version 14: every case of the run (fixtures, stale baseline entries, properties).
 import type { SuiteReport } from "../suite.ts";
+import { reportCases } from "./common.ts";
+
+const oneLine = (s: string) => s.replace(/\n/g, " ");
 
 export function renderTap(r: SuiteReport): string {
-  const out = ["TAP version 14", `1..${r.fixtures.length}`];
-  r.fixtures.forEach((f, i) => {
+  const cases = reportCases(r);
+  const out = ["TAP version 14", `1..${cases.length}`];
+  cases.forEach((c, i) => {
     const n = i + 1;
-    const desc = `${f.id} - ${f.title}`.replace(/#/g, "\\#");
-    switch (f.outcome) {
+    const desc = `${c.id} - ${c.title}`.replace(/#/g, "\\#");
+    switch (c.outcome) {
       case "pass":
         out.push(`ok ${n} ${desc}`);
         break;
       case "skip":
-        out.push(`ok ${n} ${desc} # SKIP ${f.detail}`);
+        out.push(`ok ${n} ${desc} # SKIP ${oneLine(c.detail)}`);
         break;
       case "xfail":
-        out.push(`not ok ${n} ${desc} # TODO ${f.detail}`);
+        out.push(`not ok ${n} ${desc} # TODO ${oneLine(c.detail)}`);
         break;
       case "warn":
-        out.push(`ok ${n} ${desc} # ${f.obligation} check failed: ${f.detail.replace(/\n/g, " ")}`);
+        out.push(`ok ${n} ${desc} # ${c.obligation} check failed: ${oneLine(c.detail)}`);
         break;
       default:
-        out.push(`not ok ${n} ${desc}`, "  ---", `  outcome: ${f.outcome}`, `  message: ${JSON.stringify(f.detail)}`, `  file: ${JSON.stringify(f.file)}`, "  ...");
+        out.push(`not ok ${n} ${desc}`, "  ---", `  outcome: ${c.outcome}`, `  message: ${JSON.stringify(c.detail)}`, ...(c.file ? [`  file: ${JSON.stringify(c.file)}`] : []), "  ...");
     }
   });
   return `${out.join("\n")}\n`;

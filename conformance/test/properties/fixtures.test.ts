@@ -4,12 +4,12 @@ import * as fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { Fixture } from "../../src/fixture/format.ts";
 import { lintFixture } from "../../src/lint.ts";
-import { adHocImplementation } from "../../src/implementation.ts";
+import { adHocImplementation, DEFAULT_AD_HOC_FEATURES } from "../../src/implementation.ts";
 import { PropertyEnv, readClaims, type PropertyDef } from "../../src/properties/harness.ts";
 import { allProperties } from "../../src/properties/registry.ts";
 
 describe("regression fixtures", () => {
-  const impl = adHocImplementation(["true"], ["experimental"]);
+  const impl = adHocImplementation(["true"], DEFAULT_AD_HOC_FEATURES);
   const env = new PropertyEnv(impl, readClaims(impl), ["probe"]);
   afterAll(() => env.close());
   const withFixtures = (allProperties() as PropertyDef<unknown>[]).filter((p) => p.fixture);

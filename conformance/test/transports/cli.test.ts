@@ -62,12 +62,13 @@ describe.skipIf(!built || process.platform === "win32")("cli over sockets", () =
     expect((report.counts.fail ?? 0) + (report.counts.error ?? 0)).toBe(0);
   }, 60_000);
 
-  it("run --server ws://… without the token is an error (401)", async () => {
+  it("run --server ws://… without the token is a setup error (401), reported once", async () => {
     const out = join(dir, "ws-no-token.json");
-    const r = await cli(["run", "--server", ws.url, "--filter", "exec.buffered.argv-verbatim", "--reporter", "json", "--out", out]);
-    expect(r.code).toBe(1);
-    const report = JSON.parse(readFileSync(out, "utf8")) as { counts: Record<string, number> };
-    expect(report.counts.error).toBe(1);
+    const r = await cli(["run", "--server", ws.url, "--filter", "exec.buffered.*", "--reporter", "json", "--out", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the server could not start: .*401/);
+    expect(r.stderr.match(/could not start/g)).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
   }, 60_000);
 
   it("probe --server unix://… prints the transcript", async () => {

@@ -15,7 +15,13 @@ export type JunkItem =
   /** A well-formed request (valid id): exactly one reply. `params` may hold "${probe}" elements. */
   | { kind: "request"; id: string | number; method: string; params?: unknown; rawId?: string }
   /** A client notification: no reply. */
-  | { kind: "notification"; method: string; params?: unknown };
+  | { kind: "notification"; method: string; params?: unknown }
+  /**
+   * A request whose params nest `depth` arrays: beyond typical parser recursion limits a
+   * server may drop the line, so any reply is optional. Its id is made unique where the
+   * item is sent (never derived from the depth: two items could share it).
+   */
+  | { kind: "deep"; depth: number };
 
 export interface BadInputCase {
   items: JunkItem[];
@@ -73,10 +79,25 @@ function baseParams(method: string, n: number): Record<string, unknown> {
 
 const validId = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 }), fc.string({ unit: "binary", maxLength: 12 }).filter((s) => !s.includes("${")));
 
-const mutatedRequest: fc.Arbitrary<JunkItem> = fc
+/** Methods and mutable fields limited to the features the implementation claims. */
+function claimedSurface(has: (feature: string) => boolean): { methods: string[]; fields: Record<string, string[]> } {
+  const drop = new Set<string>([
+    ...(has("tty") ? [] : ["tty", "size"]),
+    ...(has("streaming-stdin") ? [] : ["streamStdin"]),
+    ...(has("streaming-output") ? [] : ["streamStdoutStderr"]),
+    ...(has("sandbox") ? [] : ["sandboxPolicy", "permissionProfile"]),
+  ]);
+  const methods = METHODS.filter((m) => (has("process-api") || !m.startsWith("process/")) && (has("follow-up") || !m.startsWith("command/exec/")));
+  const fields = Object.fromEntries(Object.entries(FIELDS).map(([m, fs]) => [m, fs.filter((f) => !drop.has(f))]));
+  return { methods, fields };
+}
+
+const mutatedRequestArb = (has: (feature: string) => boolean): fc.Arbitrary<JunkItem> => {
+  const { methods, fields: FIELDS } = claimedSurface(has);
+  return fc
   .record({
     id: validId,
-    method: fc.constantFrom(...METHODS),
+    method: fc.constantFrom(...methods),
     n: fc.nat({ max: 1_000_000 }),
     mutations: fc.array(fc.tuple(fc.nat(), weird), { minLength: 1, maxLength: 3 }),
     drop: fc.option(fc.nat(), { nil: undefined }),
@@ -93,6 +114,7 @@ const mutatedRequest: fc.Arbitrary<JunkItem> = fc
     if (drop !== undefined) delete params[fields[drop % fields.length]!];
     return { kind: "request" as const, id, method, params };
   });
+};
 
 const unknownMethod: fc.Arbitrary<JunkItem> = fc
   .record({ id: validId, method: plainString, params: fc.option(weird, { nil: undefined }) })
@@ -135,11 +157,13 @@ const rawJunk: fc.Arbitrary<JunkItem> = fc.oneof(
     optionalId: id,
   })),
   // Deep nesting: beyond typical parser recursion limits a server may drop the line.
-  fc.integer({ min: 100, max: 5000 }).map((depth) => {
-    const id = `deep-${depth}`;
-    return { kind: "raw" as const, line: `{"id":"${id}","method":"command/exec","params":${"[".repeat(depth)}${"]".repeat(depth)}}`, optionalId: id };
-  }),
+  fc.integer({ min: 100, max: 5000 }).map((depth) => ({ kind: "deep" as const, depth })),
 );
+
+/** The line of a `deep` item, sent with request id `id`. */
+export function deepLine(id: string, depth: number): string {
+  return `{"id":${JSON.stringify(id)},"method":"command/exec","params":${"[".repeat(depth)}${"]".repeat(depth)}}`;
+}
 
 const notification: fc.Arbitrary<JunkItem> = fc
   .record({ method: fc.oneof(fc.constantFrom("initialized", "command/exec", "process/kill", "$/cancelRequest"), plainString), params: fc.option(weird, { nil: undefined }) })
@@ -160,7 +184,9 @@ const huge: fc.Arbitrary<JunkItem> = fc
 
 export type BadInputVariant = "junk" | "i64-ids";
 
-export function badInputArbitrary(variant: BadInputVariant): fc.Arbitrary<BadInputCase> {
+/** `has`: which optional features the implementation claims (unclaimed ones are never requested). */
+export function badInputArbitrary(variant: BadInputVariant, has: (feature: string) => boolean = () => true): fc.Arbitrary<BadInputCase> {
+  const mutatedRequest = mutatedRequestArb(has);
   if (variant === "i64-ids") {
     return fc.record({
       items: fc.array(fc.oneof({ weight: 2, arbitrary: boundaryId }, { weight: 1, arbitrary: mutatedRequest }), { minLength: 1, maxLength: 4 }),
@@ -195,7 +221,7 @@ export function badInputProperty(variant: BadInputVariant): PropertyDef<BadInput
     title: variant === "junk" ? "bad input never crashes or hangs the server" : "integer ids at the i64 boundaries are answered and echoed",
     defaultRuns: variant === "junk" ? 25 : 6,
     applies: (env) => surfaceApplies(env, "exec"),
-    arbitrary: () => badInputArbitrary(variant),
+    arbitrary: (env) => badInputArbitrary(variant, (f) => env.hasFeature(f)),
     async check(env: PropertyEnv, c: BadInputCase): Promise<void> {
       const client = await env.server();
       const violationsBefore = client.violations.length;
@@ -205,6 +231,9 @@ export function badInputProperty(variant: BadInputVariant): PropertyDef<BadInput
       c.items.forEach((item, i) => {
         if (item.kind === "raw") {
           client.sendOptional(item.line, item.optionalId);
+        } else if (item.kind === "deep") {
+          const id = `deep${run}.${i}`;
+          client.sendOptional(deepLine(id, item.depth), id);
         } else if (item.kind === "notification") {
           client.notify(item.method, expand(item.params, env));
         } else {
@@ -259,6 +288,7 @@ function badInputFixture(c: BadInputCase, variant: BadInputVariant): FixtureInpu
   const invalidNotification = (method: string, params: unknown) => validator.clientNotification(method, stand(params)).length > 0;
   c.items.forEach((item, i) => {
     if (item.kind === "raw") steps.push({ step: "sendRaw", line: item.line });
+    else if (item.kind === "deep") steps.push({ step: "sendRaw", line: deepLine(`deep-${i}`, item.depth) });
     else if (item.kind === "notification") {
       steps.push({ step: "notify", method: item.method, ...(item.params === undefined ? {} : { params: item.params }), ...(invalidNotification(item.method, item.params) ? { invalid: true } : {}) });
     }

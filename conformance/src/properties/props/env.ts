@@ -29,11 +29,12 @@ const valueArb = fc.oneof(
   fc.string({ unit: "grapheme-ascii", maxLength: 20 }).filter((s) => !/[\0\n\r]/.test(s)),
 );
 
-export function envArbitrary(): fc.Arbitrary<EnvCase> {
+/** `streaming`: the implementation claims streaming-output (else every case is buffered). */
+export function envArbitrary(streaming = true): fc.Arbitrary<EnvCase> {
   const settable = OBSERVED_NAMES.filter((n) => n !== "ASC_PROP_NEVER");
   return fc.record({
     overrides: fc.dictionary(fc.constantFrom(...settable), fc.option(valueArb, { nil: null, freq: 3 }), { maxKeys: settable.length }),
-    streaming: fc.boolean(),
+    streaming: streaming ? fc.boolean() : fc.constant(false),
   });
 }
 
@@ -46,7 +47,7 @@ export function envProperty(surface: Surface): PropertyDef<EnvCase> {
     defaultRuns: 20,
     experimental: surface === "process",
     applies: (env) => surfaceApplies(env, surface),
-    arbitrary: () => envArbitrary(),
+    arbitrary: (env) => envArbitrary(env.hasFeature("streaming-output")),
     async check(env: PropertyEnv, c: EnvCase): Promise<void> {
       const client = await env.server();
       const pidDir = env.pidDir();

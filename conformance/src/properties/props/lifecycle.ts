@@ -292,9 +292,15 @@ function unwrap(cmds: Iterable<Cmd>): Cmd[] {
   return out;
 }
 
-export function lifecycleCommands(replayPath?: string): fc.Arbitrary<Iterable<Cmd>> {
+/** `has`: which optional features the implementation claims (unclaimed ones are never requested). */
+export function lifecycleCommands(replayPath?: string, has: (feature: string) => boolean = () => true): fc.Arbitrary<Iterable<Cmd>> {
   const h = fc.nat({ max: HANDLES - 1 });
-  const spawnOpts = fc.record({ stdin: fc.boolean(), tty: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }), streaming: fc.boolean(), exitOnClose: fc.boolean() });
+  const spawnOpts = fc.record({
+    stdin: has("streaming-stdin") ? fc.boolean() : fc.constant(false),
+    tty: has("tty") ? fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) : fc.constant(false),
+    streaming: has("streaming-output") ? fc.boolean() : fc.constant(false),
+    exitOnClose: fc.boolean(),
+  });
   return fc.commands<LifecycleModel, LifecycleReal>(
     [
       fc.tuple(h, spawnOpts).map(([i, o]) => new SpawnCmd(i, o)),
@@ -313,8 +319,8 @@ export function lifecycleProperty(surface: Surface): PropertyDef<Iterable<Cmd>> 
     title: `lifecycle state machine (${surface === "exec" ? "command/exec" : "process/*"})`,
     defaultRuns: 12,
     experimental: surface === "process",
-    applies: (env) => surfaceApplies(env, surface),
-    arbitrary: (_env, replay) => lifecycleCommands(replay),
+    applies: (env) => surfaceApplies(env, surface, ...(surface === "exec" ? ["follow-up"] : [])),
+    arbitrary: (env, replay) => lifecycleCommands(replay, (f) => env.hasFeature(f)),
     async check(env: PropertyEnv, cmds: Iterable<Cmd>): Promise<void> {
       const client = await env.server();
       const violationsBefore = client.violations.length;

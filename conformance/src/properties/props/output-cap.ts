@@ -82,12 +82,13 @@ function fitCase(surface: Surface, c: OutputCapCase, nearCap: [number, number]):
   return { ...c, stdout: fit(c.stdout, nearCap[0]), stderr: fit(c.stderr, nearCap[1]) };
 }
 
-export function outputCapArbitrary(surface: Surface): fc.Arbitrary<OutputCapCase> {
+/** `streaming`: the implementation claims streaming-output (else every case is buffered). */
+export function outputCapArbitrary(surface: Surface, streaming = true): fc.Arbitrary<OutputCapCase> {
   const nearCap = fc.constantFrom(0, 0, 0, -1, 1, 2, -2);
   const around1MiB = fc.integer({ min: -2, max: 2 }).map((d) => 1_048_576 + d);
   return fc
     .record({
-      streaming: fc.boolean(),
+      streaming: streaming ? fc.boolean() : fc.constant(false),
       idless: fc.boolean(),
       cap: capArb(surface),
       stdout: fc.record({ size: fc.oneof({ weight: 12, arbitrary: sizeArb }, { weight: 1, arbitrary: around1MiB }), pattern: patternArb }),
@@ -220,7 +221,7 @@ export function outputCapProperty(surface: Surface): PropertyDef<OutputCapCase> 
     defaultRuns: 25,
     experimental: surface === "process",
     applies: (env) => surfaceApplies(env, surface),
-    arbitrary: () => outputCapArbitrary(surface),
+    arbitrary: (env) => outputCapArbitrary(surface, env.hasFeature("streaming-output")),
     async check(env: PropertyEnv, c: OutputCapCase): Promise<void> {
       const client = await env.server();
       const n = env.nextRun();

@@ -279,6 +279,7 @@ export function sandboxRoundTripProperty(): PropertyDef<SandboxCase> {
     defaultRuns: 15,
     async applies(env) {
       if (process.platform === "win32") return "the layout and the model are POSIX-only";
+      if (!env.hasFeature("sandbox")) return "the implementation does not claim sandbox";
       if (env.claims.managedSandbox === false) return "the implementation descriptor says managed sandbox policies are not enforced";
       return sandboxWorks(env);
     },
@@ -410,6 +411,7 @@ export function denyReadProperty(): PropertyDef<DenyReadCase> {
     title: "configured deny-read entries survive every override",
     defaultRuns: 15,
     async applies(env) {
+      if (!env.hasFeature("sandbox")) return "the implementation does not claim sandbox";
       if (!env.claims.denyReadConfig) return "the implementation descriptor has no properties.denyReadConfig (how to start the server with configured deny-read entries)";
       return undefined;
     },

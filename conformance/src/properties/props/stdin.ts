@@ -37,10 +37,13 @@ const textChunks = fc
     return chunks.filter((c, i) => c.length > 0 || i === chunks.length - 1);
   });
 
-export function stdinArbitrary(): fc.Arbitrary<StdinCase> {
+/** `streaming`: the implementation claims streaming-output (else only buffered text cases). */
+export function stdinArbitrary(streaming = true): fc.Arbitrary<StdinCase> {
+  const buffered = fc.record({ streaming: fc.constant(false), chunks: textChunks, close: fc.constantFrom<StdinCase["close"]>("with-last", "separate") });
+  if (!streaming) return buffered;
   return fc.oneof(
     fc.record({ streaming: fc.constant(true), chunks: binaryChunks, close: fc.constantFrom<StdinCase["close"]>("with-last", "separate") }),
-    fc.record({ streaming: fc.constant(false), chunks: textChunks, close: fc.constantFrom<StdinCase["close"]>("with-last", "separate") }),
+    buffered,
   );
 }
 
@@ -59,8 +62,8 @@ export function stdinProperty(surface: Surface): PropertyDef<StdinCase> {
     title: `stdin echo (${surface === "exec" ? "command/exec" : "process/spawn"})`,
     defaultRuns: 20,
     experimental: surface === "process",
-    applies: (env) => surfaceApplies(env, surface),
-    arbitrary: () => stdinArbitrary(),
+    applies: (env) => surfaceApplies(env, surface, "streaming-stdin", ...(surface === "exec" ? ["follow-up"] : [])),
+    arbitrary: (env) => stdinArbitrary(env.hasFeature("streaming-output")),
     async check(env: PropertyEnv, c: StdinCase): Promise<void> {
       const client = await env.server();
       const pidDir = env.pidDir();

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { adHocImplementation, loadImplementation, type Implementation } from "../../../src/implementation.ts";
+import { adHocImplementation, DEFAULT_AD_HOC_FEATURES, loadImplementation, type Implementation } from "../../../src/implementation.ts";
 import { packageRoot } from "../../../src/probe-path.ts";
 
 const root = packageRoot();
@@ -29,7 +29,7 @@ export function referenceImplementation(): Implementation {
 
 /** The reference server behind the corrupting proxy in `mode`. */
 export function brokenImplementation(mode: string): Implementation {
-  const impl = adHocImplementation([process.execPath, PROXY, mode, "--", process.execPath, REFERENCE_MAIN], ["experimental", "unix", "signals"]);
+  const impl = adHocImplementation([process.execPath, PROXY, mode, "--", process.execPath, REFERENCE_MAIN], [...DEFAULT_AD_HOC_FEATURES, "unix", "signals"]);
   impl.name = `reference behind the ${mode} proxy`;
   return impl;
 }

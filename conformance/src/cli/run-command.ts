@@ -1,0 +1,177 @@
+// `app-server-conformance run`: the corpus (then, on a full run, the properties) against one
+// implementation. Exit status: 0 everything required passed, 1 conformance failures,
+// 2 usage or setup problems (main.ts maps SetupError and commander's errors to 2).
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import process from "node:process";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { collect, positiveInt, positiveNumber, seedValue } from "./arg-parsers.ts";
+import { useColor } from "./color.ts";
+import { fixtureDirs, FIXTURES_HELP } from "./fixture-dirs.ts";
+import { updateBaselineFile } from "../baseline-file.ts";
+import { formatProblem, loadFixtures } from "../fixture/load.ts";
+import { implementationFromOptions, loadBaselineFile, SetupError, type Implementation } from "../implementation.ts";
+import { preflight } from "../preflight.ts";
+import { probeArgv } from "../probe-path.ts";
+import { RUN_DEFAULTS } from "../properties/report.ts";
+import { appendsTo } from "../reporters/github.ts";
+import { REPORTERS, renderReporter, type ReporterName } from "../reporters/index.ts";
+import { prettyProgress } from "../reporters/pretty.ts";
+import { defaultJobs, rejudge, runSuite, selectFixtures, type Selection, type SuiteReport } from "../suite.ts";
+
+interface ReporterSpec {
+  name: ReporterName;
+  out?: string;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAIL = 1;
+
+interface RunOptions {
+  server?: string;
+  implementation?: string;
+  authTokenFile?: string;
+  feature?: string[];
+  fixtures?: string[];
+  filter?: string[];
+  tag?: string[];
+  jobs: number;
+  timeoutMultiplier: number;
+  repeat: number;
+  updateBaseline?: boolean;
+  strict?: boolean;
+  keepWorkspace?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+  properties?: boolean;
+  seed?: number;
+  regressions?: string | boolean;
+}
+
+/** A selection that runs nothing is a mistake (a typo in --filter/--tag, an empty folder), not a pass. */
+function checkSelection(sel: Selection, opts: RunOptions, dirs: string[], total: number): void {
+  if (sel.selected.length > 0) return;
+  const where = dirs.join(", ");
+  if (total === 0) throw new SetupError(`no fixtures found in ${where}`);
+  if (sel.skipped.length === 0) {
+    const how = [...(opts.filter ?? []).map((f) => `--filter ${f}`), ...(opts.tag ?? []).map((t) => `--tag ${t}`)].join(" ");
+    throw new SetupError(`no fixture matches ${how} (${total} fixtures in ${where}; see \`app-server-conformance list\`)`);
+  }
+  throw new SetupError(`nothing to run: all ${sel.skipped.length} selected fixtures need features the implementation does not claim (${sel.skipped[0]!.reason})`);
+}
+
+function writeReports(specs: readonly ReporterSpec[], report: SuiteReport, opts: RunOptions): void {
+  const color = useColor(process.stdout, opts.color);
+  for (const spec of specs) {
+    const text = renderReporter(spec.name, report, spec.out ? false : color, Boolean(opts.verbose));
+    if (spec.out) {
+      mkdirSync(dirname(resolve(spec.out)), { recursive: true });
+      (appendsTo(spec.out) ? appendFileSync : writeFileSync)(spec.out, text);
+    } else process.stdout.write(text);
+  }
+}
+
+function updateBaseline(impl: Implementation, report: SuiteReport, corpusIds: ReadonlySet<string> | undefined): SuiteReport {
+  const runs = report.fixtures.filter((f) => f.runs.length).map((f) => f.runs.find((r) => r.status !== "pass") ?? f.runs[0]!);
+  const change = updateBaselineFile(impl.baselineFile!, runs, impl.name, corpusIds);
+  const todo = change.added.length ? ` (give them a reason: \`app-server-conformance lint\` flags TODO)` : "";
+  process.stderr.write(
+    `updated ${impl.baselineFile}: ${change.added.length} added${todo}, ${change.removed.length} removed, ${change.updated.length} updated, ${change.kept} kept, ${change.untouched} not in this run\n`,
+  );
+  return rejudge(report, loadBaselineFile(impl.baselineFile!), corpusIds === undefined);
+}
+
+async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<void> {
+  const impl = implementationFromOptions(opts);
+  const dirs = fixtureDirs(opts.fixtures);
+  const { fixtures, problems } = loadFixtures(dirs);
+  if (problems.length) {
+    for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+    throw new SetupError(`${problems.length} fixture(s) could not be loaded (run \`app-server-conformance lint\`)`);
+  }
+  const selection = selectFixtures(fixtures, { filter: opts.filter ?? [], tags: opts.tag ?? [], features: impl.features });
+  checkSelection(selection, opts, dirs, fixtures.length);
+  if (opts.updateBaseline && !impl.baselineFile) throw new SetupError("--update-baseline needs a descriptor whose baseline is a file path");
+  const specs = reporters.length ? reporters : [{ name: "pretty" as const }];
+  const mult = opts.timeoutMultiplier * impl.timeoutMultiplier;
+  const probe = probeArgv();
+  await preflight(impl, probe, mult);
+  const livePretty = specs.some((r) => r.name === "pretty" && !r.out);
+  let report = await runSuite(
+    impl,
+    selection,
+    {
+      jobs: opts.jobs,
+      repeat: opts.repeat,
+      timeoutMultiplier: opts.timeoutMultiplier,
+      strict: Boolean(opts.strict),
+      filter: opts.filter ?? [],
+      tags: opts.tag ?? [],
+      probe,
+      keepWorkspace: Boolean(opts.keepWorkspace),
+    },
+    livePretty
+      ? prettyProgress({ write: (s) => process.stderr.write(s), tty: process.stderr.isTTY === true, color: useColor(process.stderr, opts.color), verbose: Boolean(opts.verbose) })
+      : {},
+  );
+  if (opts.updateBaseline) report = updateBaseline(impl, report, selection.partial ? undefined : new Set(fixtures.map((f) => f.fixture.id)));
+  // A full run against a server the kit starts also runs the property-based tests, on a
+  // modest budget; `properties` runs them alone with more control. fast-check loads only here.
+  if (opts.properties !== false && !selection.partial && !opts.updateBaseline && impl.connect === undefined) {
+    const { runProperties } = await import("../properties/run.ts");
+    const properties = await runProperties({
+      implementation: impl,
+      ...RUN_DEFAULTS,
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      regressionsDir: typeof opts.regressions === "string" ? opts.regressions : null,
+      log: livePretty ? (line) => process.stderr.write(`${line}\n`) : undefined,
+    });
+    report = { ...report, properties, ok: report.ok && properties.ok };
+  }
+  writeReports(specs, report, opts);
+  process.exitCode = report.ok ? EXIT_OK : EXIT_FAIL;
+}
+
+export function runCommand(): Command {
+  const reporters: ReporterSpec[] = [];
+  return new Command("run")
+    .showHelpAfterError("(add --help for the options)")
+    .description(
+      "Run fixtures against a server: a fresh process per fixture, in a fresh temporary workspace with a scrubbed environment (or, with --server ws://… / unix://…, a fresh connection per fixture to a server that is already running). Exit status: 0 pass, 1 conformance failures, 2 usage or setup errors.",
+    )
+    .option("--server <command line>", "the server's command line (split like a shell would, no shell features; the program is looked up in ./node_modules/.bin and PATH), or ws://127.0.0.1:PORT / unix:///path.sock to connect to a running server")
+    .option("--auth-token-file <file>", "with --server ws://… or unix://…: send the token in this file (trimmed) as Authorization: Bearer")
+    .option("--implementation <file|name>", "an implementation descriptor (.jsonc), or a bundled one by name: reference, codex")
+    .option("--fixtures <dir>", FIXTURES_HELP, collect)
+    .option("--filter <glob>", "only fixture ids matching this glob; '!glob' excludes (repeatable)", collect)
+    .option("--tag <tag>", "only fixtures with this tag (repeatable)", collect)
+    .option("--feature <feature>", "claimed optional feature, overriding the descriptor (repeatable; see `list --features`)", collect)
+    .option("--jobs <n>", "fixtures run in parallel", positiveInt, defaultJobs())
+    .option("--timeout-multiplier <x>", "scale every timeout (slow machines, sanitizers)", positiveNumber, 1)
+    .addOption(
+      new Option("--reporter <name>", `a reporter: ${REPORTERS.join(", ")} (repeatable; each may be followed by --out)`).argParser((v: string) => {
+        if (!(REPORTERS as readonly string[]).includes(v)) throw new InvalidArgumentError(`one of ${REPORTERS.join(", ")}`);
+        reporters.push({ name: v as ReporterName });
+        return v;
+      }),
+    )
+    .addOption(
+      new Option("--out <file>", "write the preceding --reporter to this file instead of stdout (appended when the file is $GITHUB_STEP_SUMMARY)").argParser((v: string) => {
+        const last = reporters[reporters.length - 1];
+        if (!last) throw new InvalidArgumentError("--out must follow a --reporter");
+        last.out = v;
+        return v;
+      }),
+    )
+    .option("--repeat <n>", "run each fixture n times; differing outcomes are reported as flaky", positiveInt, 1)
+    .option("--update-baseline", "edit the implementation's baseline file from this run (only the fixtures run; comments and reasons are kept)")
+    .option("--strict", "treat failing recommended/optional fixtures as failures")
+    .option("--keep-workspace", "do not delete the temporary workspaces")
+    .option("--verbose", "list every fixture and show transcripts of warnings")
+    .option("--no-color", "no ANSI colors (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
+    .option("--no-properties", "skip the property-based tests that follow a full run (see `properties --help`)")
+    .option("--seed <seed>", "the properties' fast-check seed (default: random, printed)", seedValue)
+    .option("--regressions <dir>", "write each shrunk property failure as a fixture into this folder (default: nowhere)")
+    .option("--no-regressions", "write no regression fixtures (the default)")
+    .action(async (opts: RunOptions) => runAction(opts, reporters));
+}
