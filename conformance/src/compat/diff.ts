@@ -241,8 +241,11 @@ class Engine {
       if (n.nullable) this.emit(frame, "type-widened", path, `${path} may now be null`);
       else this.emit(frame, "type-narrowed", path, `${path} no longer accepts null`);
     }
-    const removed = [...o.alts.values()].filter((a) => !n.alts.has(a.key));
-    const added = [...n.alts.values()].filter((a) => !o.alts.has(a.key));
+    // Several alternatives under one tag (serde's flattened untagged enums inside a tagged variant):
+    // pair them by shape, not by order, so a finding names the alternative that really changed.
+    const nAlts = this.pairDuplicates(o.alts, n.alts, frame);
+    const removed = [...o.alts.values()].filter((a) => !nAlts.has(a.key));
+    const added = [...nAlts.values()].filter((a) => !o.alts.has(a.key));
     // Tagged variants that disappeared under one tag and reappeared under another: renames.
     const renamedNew = new Set<Alt>();
     const renamedOld = new Set<Alt>();
@@ -268,19 +271,68 @@ class Engine {
     for (const r of removed) {
       if (renamedOld.has(r)) continue;
       const at = where(r, this.oldB);
-      if (r.body.kind === "object" && r.body.tag !== undefined) this.emit(frame, "variant-removed", at, `${at} variant ${r.key} removed${via(at)}`, r.experimental);
+      if (r.body.kind === "object" && r.body.tag !== undefined) this.emit(frame, "variant-removed", at, `${at} variant ${r.key} removed${dupNote(r)}${via(at)}`, r.experimental);
       else this.emit(frame, "type-narrowed", path, `${path} no longer accepts ${altName(r)}`, r.experimental);
     }
     for (const a of added) {
       if (renamedNew.has(a)) continue;
       const at = where(a, this.newB);
-      if (a.body.kind === "object" && a.body.tag !== undefined) this.emit(frame, "variant-added", at, `${at} variant ${a.key} added${via(at)}`, a.experimental);
+      if (a.body.kind === "object" && a.body.tag !== undefined) this.emit(frame, "variant-added", at, `${at} variant ${a.key} added${dupNote(a)}${via(at)}`, a.experimental);
       else this.emit(frame, "type-widened", path, `${path} may now be ${altName(a)}`, a.experimental);
     }
     for (const [key, oa] of o.alts) {
-      const na = n.alts.get(key);
+      const na = nAlts.get(key);
       if (na !== undefined) this.compareAlts(oa, na, frame, path);
     }
+  }
+
+  /** Object-body difference count of two alternatives (0: same shape). */
+  private distance(r: Alt, a: Alt, frame: Frame): number {
+    if (r.body.kind !== "object" || a.body.kind !== "object") return r.body.kind === a.body.kind ? 0 : Number.MAX_SAFE_INTEGER;
+    const scratch = new Engine(this.oldB, this.newB, this.opts);
+    const skip = new Set([r.body.tag?.key, a.body.tag?.key].filter((k): k is string => k !== undefined));
+    scratch.compareObject(r.body.node, a.body.node, { ...frame, exempt: false }, "", skip);
+    return scratch.drafts.size;
+  }
+
+  /** The new alternatives re-keyed so that, per tag with several alternatives, each old one meets its closest new one. */
+  private pairDuplicates(oAlts: Map<string, Alt>, nAlts: Map<string, Alt>, frame: Frame): Map<string, Alt> {
+    const base = (key: string) => key.replace(/#\d+$/, "");
+    const group = (m: Map<string, Alt>) => {
+      const g = new Map<string, Alt[]>();
+      for (const a of m.values()) g.set(base(a.key), [...(g.get(base(a.key)) ?? []), a]);
+      return g;
+    };
+    const oG = group(oAlts);
+    const nG = group(nAlts);
+    if (![...nG].some(([b, list]) => list.length > 1 || (oG.get(b)?.length ?? 0) > 1)) return nAlts;
+    const out = new Map<string, Alt>();
+    for (const [b, news] of nG) {
+      const olds = oG.get(b) ?? [];
+      if (news.length === 1 && olds.length <= 1) {
+        out.set(news[0]!.key, news[0]!);
+        continue;
+      }
+      const pairs: [number, Alt, Alt][] = [];
+      for (const oa of olds) for (const na of news) pairs.push([this.distance(oa, na, frame), oa, na]);
+      pairs.sort((x, y) => x[0] - y[0]);
+      const usedO = new Set<Alt>();
+      const usedN = new Set<Alt>();
+      for (const [, oa, na] of pairs) {
+        if (usedO.has(oa) || usedN.has(na)) continue;
+        usedO.add(oa);
+        usedN.add(na);
+        out.set(oa.key, { ...na, key: oa.key });
+      }
+      let k = olds.length + 1;
+      for (const na of news) {
+        if (usedN.has(na)) continue;
+        let key = `${b}#${k++}`;
+        while (oAlts.has(key) || out.has(key)) key = `${b}#${k++}`;
+        out.set(key, { ...na, key });
+      }
+    }
+    return out;
   }
 
   private sameObjectBody(r: Alt, a: Alt, frame: Frame): boolean {
@@ -434,6 +486,13 @@ class Engine {
     }
     return sortFindings(out);
   }
+}
+
+/** For one of several alternatives under the same tag: which members tell it apart. */
+function dupNote(a: Alt): string {
+  if (!a.key.includes("#") || a.body.kind !== "object") return "";
+  const req = Array.isArray(a.body.node.required) ? (a.body.node.required as string[]).filter((k) => k !== (a.body as ObjectAlt).tag?.key) : [];
+  return ` (another shape under the same tag, requiring ${req.length > 0 ? req.join(", ") : "no further members"})`;
 }
 
 /** Whether a literal value satisfies a (non-enum) scalar's bounds, integer-ness and pattern. */
