@@ -38,7 +38,8 @@ describe("expectResponse", () => {
     const r = await runFake(fixture([send(1), { step: "expectResponse", id: 1, error: { code: -32600 } }]), {
       rules: [{ method: "command/exec", reply: [execOk()] }],
     });
-    expect(firstFailure(r)).toMatch(/expected an error response/);
+    // It says which error was expected.
+    expect(firstFailure(r)).toMatch(/expected an error response matching \{"code":-32600\}, got \{"id":1,"result"/);
   });
   it("fails on a mismatching error", async () => {
     const r = await runFake(fixture([send(1), { step: "expectResponse", id: 1, error: { code: -32600, message: "a" } }]), {

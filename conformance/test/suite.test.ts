@@ -12,6 +12,7 @@ import { renderJunit } from "../src/reporters/junit.ts";
 import { renderMarkdown } from "../src/reporters/markdown.ts";
 import { renderPretty } from "../src/reporters/pretty.ts";
 import { renderTap } from "../src/reporters/tap.ts";
+import { plainClosingLine, summaryLine } from "../src/reporters/common.ts";
 import type { FixtureResult } from "../src/run-fixture.ts";
 import { splitCommandLine } from "../src/server-process.ts";
 import { runSuite, selectFixtures } from "../src/suite.ts";
@@ -125,6 +126,18 @@ describe("suite", () => {
     const report = await runSuite(fakeImpl({}, [{ fixture: "gone", reason: "r" }]), selectFixtures(corpus.slice(0, 1), { filter: [], tags: [], features: [] }), opts);
     expect(report.unknownBaselineEntries).toHaveLength(1);
     expect(report.ok).toBe(false);
+  });
+  it("counts stale baseline entries the same way in every line and format", async () => {
+    const report = await runSuite(
+      fakeImpl({}, [{ fixture: "ok.one", reason: "was broken" }, { fixture: "gone", reason: "removed" }]),
+      selectFixtures(corpus.slice(0, 1), { filter: [], tags: [], features: [] }),
+      opts,
+    );
+    expect(summaryLine(report)).toMatch(/^0 passed, 0 failed, 2 stale baseline entries \(1 fixtures run, /);
+    expect(plainClosingLine(report)).toBe("conformance: 0 passed, 2 failed");
+    expect(renderJunit(report)).toMatch(/<testsuites [^>]*tests="2" failures="2"/);
+    expect(renderTap(report).match(/^not ok/gm)).toHaveLength(2);
+    expect(renderMarkdown(report)).toMatch(/2 stale baseline entries/);
   });
   it("--repeat flags fixtures whose outcome changes as flaky", async () => {
     const dir = mkdtempSync(join(tmpdir(), "asc-flaky-"));

@@ -130,7 +130,7 @@ const boundaryId: fc.Arbitrary<JunkItem> = fc.constantFrom("9223372036854775807"
   params: { processId: `boundary-${rawId}` },
 }));
 
-const rawJunk: fc.Arbitrary<JunkItem> = fc.oneof(
+const rawJunkArb = (has: (feature: string) => boolean): fc.Arbitrary<JunkItem> => fc.oneof(
   fc.string({ unit: "binary", maxLength: 80 }).filter((s) => !/[\n\r]/.test(s) && !s.includes("${")).map((line) => ({ kind: "raw" as const, line })),
   fc.constantFrom(
     "{",
@@ -153,7 +153,7 @@ const rawJunk: fc.Arbitrary<JunkItem> = fc.oneof(
   // Ids that are not a string or an integer: such a line is a notification upstream (never answered).
   fc.constantFrom<unknown>(null, 1.5, true, { a: 1 }, [1], -0.25).map((id) => ({
     kind: "raw" as const,
-    line: JSON.stringify({ id, method: "command/exec/terminate", params: { processId: "nope" } }),
+    line: JSON.stringify({ id, method: has("follow-up") ? "command/exec/terminate" : "command/exec", params: { processId: "nope" } }),
     optionalId: id,
   })),
   // Deep nesting: beyond typical parser recursion limits a server may drop the line.
@@ -187,6 +187,7 @@ export type BadInputVariant = "junk" | "i64-ids";
 /** `has`: which optional features the implementation claims (unclaimed ones are never requested). */
 export function badInputArbitrary(variant: BadInputVariant, has: (feature: string) => boolean = () => true): fc.Arbitrary<BadInputCase> {
   const mutatedRequest = mutatedRequestArb(has);
+  const rawJunk = rawJunkArb(has);
   if (variant === "i64-ids") {
     return fc.record({
       items: fc.array(fc.oneof({ weight: 2, arbitrary: boundaryId }, { weight: 1, arbitrary: mutatedRequest }), { minLength: 1, maxLength: 4 }),
@@ -220,7 +221,8 @@ export function badInputProperty(variant: BadInputVariant): PropertyDef<BadInput
     number: 7,
     title: variant === "junk" ? "bad input never crashes or hangs the server" : "integer ids at the i64 boundaries are answered and echoed",
     defaultRuns: variant === "junk" ? 25 : 6,
-    applies: (env) => surfaceApplies(env, "exec"),
+    // The i64 variant's requests are command/exec/terminate calls.
+    applies: (env) => surfaceApplies(env, "exec", ...(variant === "i64-ids" ? ["follow-up"] : [])),
     arbitrary: (env) => badInputArbitrary(variant, (f) => env.hasFeature(f)),
     async check(env: PropertyEnv, c: BadInputCase): Promise<void> {
       const client = await env.server();
