@@ -278,8 +278,12 @@ function checkedFeatures(list: string[]): string[] {
   return list;
 }
 
-/** What `--server` claims without `--feature`: everything but the platform-specific features. */
-export const DEFAULT_AD_HOC_FEATURES = ["experimental", "streaming-output", "streaming-stdin", "follow-up", "tty", "process-api", "sandbox"];
+/**
+ * What `--server` claims without `--feature`: everything but the platform-specific features.
+ * Sandboxing included: a security claim is judged unless it is disclaimed explicitly (a
+ * descriptor or --feature list without it), never excused by default (docs/conformance.md).
+ */
+export const DEFAULT_AD_HOC_FEATURES = ["experimental", "streaming-output", "streaming-stdin", "follow-up", "tty", "process-api", "sandbox", "sandbox:default"];
 
 /** An ad-hoc implementation from `--server "<command line>"`. */
 export function adHocImplementation(argv: string[], features: string[]): Implementation {

@@ -81,3 +81,26 @@ export function coverageMarkdown(r: SuiteReport): string {
   }
   return out.join("\n");
 }
+
+/**
+ * The feature groups that did not run because the implementation does not claim them,
+ * each with the number of fixtures skipped for it (a fixture lacking two counts in both);
+ * empty when everything applicable ran.
+ */
+export function unclaimedGroups(r: SuiteReport): { feature: string; fixtures: number }[] {
+  const claimed = new Set(r.descriptor.features);
+  const counts = new Map<string, number>();
+  for (const f of r.fixtures) {
+    if (f.outcome !== "skip") continue;
+    for (const feature of f.features) if (!claimed.has(feature)) counts.set(feature, (counts.get(feature) ?? 0) + 1);
+  }
+  return [...counts].map(([feature, fixtures]) => ({ feature, fixtures })).sort((a, b) => b.fixtures - a.fixtures || a.feature.localeCompare(b.feature));
+}
+
+/** One line for the summary: never silent about what did not run. */
+export function unclaimedLine(r: SuiteReport): string | undefined {
+  const groups = unclaimedGroups(r);
+  if (groups.length === 0) return undefined;
+  const skipped = r.fixtures.filter((f) => f.outcome === "skip").length;
+  return `not run: ${groups.map((g) => `${g.feature} (${g.fixtures})`).join(", ")}: ${skipped} fixture(s) skipped because ${r.implementation} does not claim these features`;
+}

@@ -2,7 +2,7 @@
 // properties, and what is missing by area and feature.
 import { propertyCounts } from "../properties/report.ts";
 import type { SuiteReport } from "../suite.ts";
-import { coverageMarkdown } from "./coverage.ts";
+import { coverageMarkdown, unclaimedLine } from "./coverage.ts";
 import { propertyDetail, summaryLine } from "./common.ts";
 
 const ICON: Record<string, string> = {
@@ -19,6 +19,7 @@ export function renderMarkdown(r: SuiteReport): string {
     "",
     `**${r.ok ? "PASS" : "FAIL"}** — ${summaryLine(r)}`,
     "",
+    ...(unclaimedLine(r) ? [`⏭️ ${unclaimedLine(r)}`, ""] : []),
     ...(r.server?.userAgent ? [`Server: \`${r.server.userAgent}\` (${r.server.platformOs ?? "?"}).`, ""] : []),
     `Kit ${r.kit.version}, started ${r.startedAt}, jobs ${r.options.jobs}, repeat ${r.options.repeat}, timeout multiplier ${r.options.timeoutMultiplier}.`,
     "",

@@ -3,7 +3,7 @@
 import { renderReport as renderProperties } from "../properties/report.ts";
 import type { FixtureReport, SuiteReport, SuiteEvents } from "../suite.ts";
 import { failedRun, plainClosingLine, summaryLine, transcriptText } from "./common.ts";
-import { coverageText } from "./coverage.ts";
+import { coverageText, unclaimedLine } from "./coverage.ts";
 
 export interface PrettyOptions {
   write: (s: string) => void;
@@ -68,6 +68,8 @@ export function renderPretty(r: SuiteReport, o: Pick<PrettyOptions, "color" | "v
   if (r.properties) out.push("", renderProperties(r.properties));
   out.push("", coverageText(r), "");
   if (r.server?.userAgent) out.push(paint(o.color, "90", `server: ${r.server.userAgent}`));
+  const unclaimed = unclaimedLine(r);
+  if (unclaimed) out.push(paint(o.color, "33", unclaimed));
   out.push(`${paint(o.color, r.ok ? "32" : "31", r.ok ? "PASS" : "FAIL")} ${r.implementation}: ${summaryLine(r)}`);
   out.push(plainClosingLine(r), "");
   return out.join("\n");

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { requiredFeatures } from "../../src/fixture/features.ts";
-import { adHocImplementation } from "../../src/implementation.ts";
+import { adHocImplementation, implementationFromOptions } from "../../src/implementation.ts";
 import { runProperties } from "../../src/properties/run.ts";
 import { fixture } from "../support/helpers.ts";
 import { cli, cliBuilt, NODE, PARTIAL_SERVER, partialServer } from "../support/cli.ts";
@@ -65,9 +65,17 @@ describe.skipIf(!cliBuilt)("a partial server", { timeout: 180_000 }, () => {
     expect(r.stdout).toMatch(/\n  exec +10 +0 +0 +0 +[1-9]\d*\n/);
     expect(r.stdout).toMatch(/\n  streaming-output +0 +0 +0 +0 +[1-9]\d*\n/);
     expect(r.stdout).toMatch(/10 passed, 0 failed \(10 fixtures run, \d+ not applicable/);
+    // Never silent about what did not run: one line above the totals names the groups.
+    expect(r.stdout).toMatch(/\nnot run: [^\n]*streaming-output \([1-9]\d*\)[^\n]*: \d+ fixture\(s\) skipped because [^\n]* does not claim these features\n[^\n]*PASS/);
     const text = readFileSync(md, "utf8");
+    expect(text).toMatch(/⏭️ not run: [^\n]*streaming-output/);
     expect(text).toContain("## What is missing?");
     expect(text).toMatch(/\| feature `streaming-output` \| 0 \| 0 \| 0 \| 0 \| [1-9]\d* \|/);
+  });
+
+  it("--server alone claims sandboxing: a security claim is judged, not excused", () => {
+    const impl = implementationFromOptions({ server: `${NODE} ${PARTIAL_SERVER}` });
+    expect(impl.features).toEqual(expect.arrayContaining(["sandbox", "sandbox:default"]));
   });
 
   it("list --features explains every feature with its fixture count", async () => {
