@@ -185,8 +185,8 @@ export function renderHtml(reports: readonly { report: RunReport; source: string
 <header><h1>${esc(title)}</h1><p class="sub">${model.runs.length} runs × ${model.fixtures.length} fixtures · generated ${esc(generated)} by app-server-conformance</p></header>
 <main>${runsSection(model)}${trendSection(model)}${filtersSection(model)}${matrixSection(model)}</main>
 <dialog id="cell" aria-labelledby="cell-title"><div class="dialog-head"><h2 id="cell-title"></h2><form method="dialog"><button aria-label="close" value="close">close (Esc)</button></form></div><div id="cell-body"></div></dialog>
-<script type="application/json" id="report-data">${embedJson(data)}</script>
 <script>${pageScript()}</script>
+<script type="application/json" id="report-data">${embedJson(data)}</script>
 </body></html>
 `;
 }

@@ -28,7 +28,12 @@ function reportPage(): void {
   const rows = Array.from(table.querySelectorAll<HTMLTableRowElement>("tr[data-row]"));
   const groups = Array.from(table.querySelectorAll<HTMLTableSectionElement>("tbody[data-area]"));
   let data: PageData | undefined;
-  const load = (): PageData => (data ??= JSON.parse($<HTMLScriptElement>("#report-data").textContent ?? "{}") as PageData);
+  // Until the data element is parsed (it follows this script), views wait for DOMContentLoaded.
+  const load = (): PageData => {
+    const holder = document.getElementById("report-data");
+    if (!holder || document.readyState === "loading") return { runs: [], fixtures: [], details: {} };
+    return (data ??= JSON.parse(holder.textContent ?? "{}") as PageData);
+  };
 
   const el = (tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement => {
     const e = document.createElement(tag);
@@ -215,7 +220,10 @@ function reportPage(): void {
     opener?.focus();
   });
   addEventListener("hashchange", route);
-  if (location.hash) route();
+  // The script runs before the (large) cell data is parsed: the matrix is usable at once,
+  // and a link in the address opens once the data is there.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => location.hash && !dialog.open && route());
+  else if (location.hash) route();
   performance.mark("report-ready");
 }
 
