@@ -15,7 +15,7 @@ const PAIR = ["0.169.1", "0.171.0"] as const;
 export async function schemaGate(gateCli: string, o: BenchOptions): Promise<Measurement[]> {
   const root = defaultCache(o.log).schemaRoot;
   const [oldDir, newDir] = PAIR.map((v) => join(root, v));
-  const base = { scenario: "6. schema gate", metric: `schema diff Codex ${PAIR[0]} -> ${PAIR[1]}, stable+experimental: wall time`, unit: "s", better: "lower" as const };
+  const base = { scenario: "7. schema gate", metric: `schema diff Codex ${PAIR[0]} -> ${PAIR[1]}, stable+experimental: wall time`, unit: "s", better: "lower" as const };
   const missing = [oldDir!, newDir!].filter((d) => !existsSync(join(d, "stable")) || !existsSync(join(d, "experimental")));
   if (missing.length > 0) {
     o.log(`  schema gate: skipped, no generated schemas in ${missing.join(", ")}`);
