@@ -3,6 +3,7 @@ import { collect, positiveInt, positiveNumber } from "./arg-parsers.ts";
 import { propertiesCommand, renderReport as renderPropertiesReport } from "../properties/command.ts";
 import { RUN_DEFAULTS, runProperties } from "../properties/run.ts";
 import { benchCommand } from "../bench/command.ts";
+import { reliabilityCommand } from "../reliability/command.ts";
 import { createSchemaCommand } from "../compat/command.ts";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -295,6 +296,7 @@ export function buildProgram(): Command {
   program.addCommand(propertiesCommand());
   program.addCommand(createSchemaCommand());
   program.addCommand(benchCommand());
+  program.addCommand(reliabilityCommand());
 
   return program;
 }
