@@ -4,6 +4,7 @@ import { propertiesCommand } from "../properties/command.ts";
 import { runCommand } from "./run-command.ts";
 import { fixtureDirs, FIXTURES_HELP, kitFixturesDir } from "./fixture-dirs.ts";
 import { benchCommand } from "../bench/command.ts";
+import { reliabilityCommand } from "../reliability/command.ts";
 import { createSchemaCommand } from "../compat/command.ts";
 import { mutantsCommand } from "../mutants/command.ts";
 import { reportCommand } from "../report/command.ts";
@@ -186,6 +187,7 @@ export function buildProgram(): Command {
   program.addCommand(mutantsCommand());
   program.addCommand(reportCommand());
   program.addCommand(matrixCommand());
+  program.addCommand(reliabilityCommand());
 
   return program;
 }

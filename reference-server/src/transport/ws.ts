@@ -13,6 +13,7 @@ import { Connection, type ConnectionLimits } from "./connection.ts";
 import type { ListenTarget } from "./listen.ts";
 import { formatTarget } from "./listen.ts";
 import type { OutboundPort } from "./stdio.ts";
+import { InboundBudget } from "./inbound-budget.ts";
 import { listenUnix, type UnixListening } from "./unix.ts";
 
 /** Largest inbound frame (ws closes the connection with 1009 beyond it). */
@@ -113,6 +114,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   let accepting = false;
   let nextId = 1;
   const live = new Map<WebSocket, Connection>();
+  const inbound = new InboundBudget();
   // Connections that have not initialized yet, oldest first, with their handshake deadline.
   const pending = new Map<WebSocket, ReturnType<typeof setTimeout>>();
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
@@ -157,10 +159,13 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       settle(oldest!);
       oldest!.terminate();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      inbound.watch(socket);
+      onConnection(ws, socket);
+    });
   });
 
-  const onConnection = (ws: WebSocket) => {
+  const onConnection = (ws: WebSocket, socket: Duplex) => {
     const label = `ws#${nextId++}`;
     const connection = new Connection(label, webSocketPort(ws, highWater), config, limits, {
       slowReader: "disconnect",
@@ -178,6 +183,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       }, handshakeTimeoutMs),
     );
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+      inbound.messageDone(socket);
       if (isBinary) {
         log("warn", `${label}: ignoring a binary frame`);
         return;
