@@ -1,6 +1,6 @@
 // Headless Chromium for the report's browser tests and its bench: the system browser
 // (Debian's chromium) driven by playwright-core, which never downloads a browser.
-// playwright-core is a development dependency, so it is imported on demand.
+// playwright-core is an optional peer dependency (only screenshots need it), imported on demand.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,7 +31,12 @@ export interface Browser {
 
 /** A fresh headless Chromium with its own throwaway profile. */
 export async function launchChromium(executablePath: string): Promise<Browser> {
-  const { chromium } = await import("playwright-core");
+  let chromium: typeof import("playwright-core").chromium;
+  try {
+    ({ chromium } = await import("playwright-core"));
+  } catch {
+    throw new Error("taking a screenshot needs playwright-core (an optional peer dependency): npm install playwright-core");
+  }
   const userDataDir = mkdtempSync(join(tmpdir(), "asc-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, { executablePath, headless: true, args: CHROMIUM_ARGS });
   return {

@@ -11,6 +11,7 @@ import { buildModel, categoryOf } from "../../src/report/model.ts";
 import { renderReleaseTable } from "../../src/report/release-table.ts";
 import { baselineOf, parseRunReport, RunReportError, type RunOutcome } from "../../src/report/run-report.ts";
 import { selectFixtures } from "../../src/suite.ts";
+import { DEFAULT_AD_HOC_FEATURES } from "../../src/implementation.ts";
 
 const fx = (id: string, outcome: RunOutcome, extra: Record<string, unknown> = {}) => ({
   id,
@@ -120,7 +121,7 @@ describe("matrix: releases and applicability", () => {
     expect(fixtureMethods(byId.get("process.cap.absent-default-1mib")!)).toEqual(["process/exited", "process/spawn"]);
     // A deliberately unknown method is part of the test, not a requirement.
     expect(fixtureMethods(byId.get("errors.unknown-method")!)).not.toContain(expect.stringMatching(/unknown/));
-    const selection = selectFixtures(fixtures, { filter: [], tags: [], features: ["experimental", "tty", "unix", "signals", "sandbox:default"] });
+    const selection = selectFixtures(fixtures, { filter: [], tags: [], features: [...DEFAULT_AD_HOC_FEATURES, "unix", "signals"] });
     const stableOnly = ["initialize", "initialized", "command/exec", "command/exec/write", "command/exec/terminate", "command/exec/resize", "command/exec/outputDelta"];
     const restricted = restrictToMethods(selection, stableOnly, "codex-0.1.0");
     expect(restricted.selected.length + restricted.skipped.length).toBe(selection.selected.length + selection.skipped.length);
