@@ -40,7 +40,7 @@ export function propertiesCommand(): Command {
   return new Command("properties")
     .description("Generated tests: fast-check drives the server and checks invariants against the kit's own model")
     .option("--server <command line>", "the server to test (stdio JSONL)")
-    .option("--implementation <descriptor>", "an implementation descriptor (fixtures/implementations/<name>.jsonc)")
+    .option("--implementation <file|name>", "an implementation descriptor (.jsonc), or a bundled one by name: reference, codex")
     .option("--feature <tag>", "claimed feature (repeatable; replaces the descriptor's)", collect)
     .option("--runs <n>", "runs per property (default: each property's own)", positiveInt)
     .option("--scale <factor>", "multiply the default run counts", positiveNumber)

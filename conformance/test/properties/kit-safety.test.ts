@@ -23,6 +23,12 @@ describe.skipIf(!REFERENCE_BUILT || !PROBE_BUILT)("properties are safe to run", 
     expect(r.status, `${r.message}\n${r.counterexample}`).toBe("pass");
   });
 
+  it("lifecycle/exec does not fail the reference server on seed 144 (no control characters into a PTY)", { timeout: 60_000 }, async () => {
+    const report = await runProperties({ implementation: referenceImplementation(), only: ["lifecycle/exec"], seed: 144, path: "0:3:2:4:12@i:B", scale: 0.25, shrinkBudgetMs: 1 });
+    const r = report.results[0]!;
+    expect(r.status, `${r.message}\n${r.counterexample}`).toBe("pass");
+  });
+
   it("a failure writes no fixture unless a directory is given, and then only there", { timeout: 60_000 }, async () => {
     const corpus = join(packageRoot(), "fixtures", "regressions");
     const before = existsSync(corpus) ? readdirSync(corpus) : [];

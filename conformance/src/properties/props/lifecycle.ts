@@ -171,16 +171,24 @@ class WriteCmd implements Cmd {
   private closes(s: Running | undefined): boolean {
     return this.close && !(s?.tty ?? false);
   }
+  /**
+   * The bytes sent. A PTY's line discipline acts on control characters (^D is end of file,
+   * ^C interrupts, ^Z stops...), so a random byte would end a TTY process the model still
+   * counts as running: TTY handles get printable ASCII (their echo is not compared).
+   */
+  private payload(s: Running | undefined): Buffer {
+    return s?.tty ? Buffer.from(this.bytes.map((b) => 0x20 + (b % 0x5f))) : Buffer.from(this.bytes);
+  }
   async run(m: LifecycleModel, real: LifecycleReal): Promise<void> {
     const s = m.handles[this.h];
     const close = this.closes(s);
-    const params: Record<string, unknown> = { [idField(real.surface)]: handleId(real, this.h), deltaBase64: Buffer.from(this.bytes).toString("base64"), ...(close ? { closeStdin: true } : {}) };
+    const params: Record<string, unknown> = { [idField(real.surface)]: handleId(real, this.h), deltaBase64: this.payload(s).toString("base64"), ...(close ? { closeStdin: true } : {}) };
     const r = await real.client.request(WRITE_METHOD[real.surface], params, 10_000).catch((e: Error) => fail(`write to h${this.h}: ${e.message}`));
     if (!s) return expectError(r, `write to unknown/exited handle h${this.h}`);
     if (!s.stdin) return expectError(r, `write to h${this.h} without stdin streaming`);
     if (!s.stdinOpen) return expectError(r, `write to h${this.h} after stdin was closed`);
     expectEmpty(r, `write to h${this.h}`);
-    s.written.push(Buffer.from(this.bytes));
+    s.written.push(this.payload(s));
     if (close) {
       s.stdinOpen = false;
       if (s.exitOnClose) {
@@ -193,13 +201,13 @@ class WriteCmd implements Cmd {
     const s = m.handles[this.h];
     const close = this.closes(s);
     const id = f.nextId++;
-    f.steps.push({ step: "send", id, method: WRITE_METHOD[f.surface], params: { [idField(f.surface)]: `h${this.h}`, deltaBase64: Buffer.from(this.bytes).toString("base64"), ...(close ? { closeStdin: true } : {}) } });
+    f.steps.push({ step: "send", id, method: WRITE_METHOD[f.surface], params: { [idField(f.surface)]: `h${this.h}`, deltaBase64: this.payload(s).toString("base64"), ...(close ? { closeStdin: true } : {}) } });
     if (!s || !s.stdin || !s.stdinOpen) {
       f.steps.push({ step: "expectResponse", id, error: { code: INVALID_REQUEST } });
       return;
     }
     f.steps.push({ step: "expectResponse", id, result: { $exact: {} } });
-    s.written.push(Buffer.from(this.bytes));
+    s.written.push(this.payload(s));
     if (close) {
       s.stdinOpen = false;
       if (s.exitOnClose) {
