@@ -35,8 +35,12 @@ describe("diff(x, x) is empty", () => {
   for (const [name, load] of bundles) {
     it(`for the ${name}`, () => {
       const b = load();
-      expect(diffBundles(b, b)).toEqual([]);
-      expect(diffBundles(b, structuredClone(b))).toEqual([]);
+      // `result-unpaired` says what could not be compared (a request whose result type the
+      // gate cannot name): a warning about the input, not a difference, so it may remain.
+      const changes = (x: typeof b, y: typeof b) => diffBundles(x, y).filter((f) => f.rule !== "result-unpaired");
+      expect(changes(b, b)).toEqual([]);
+      expect(changes(b, structuredClone(b))).toEqual([]);
+      expect(diffBundles(b, b).every((f) => f.severity === "warning")).toBe(true);
     });
   }
   it("for every committed per-type schema file (stable and experimental)", () => {

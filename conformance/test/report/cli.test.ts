@@ -1,7 +1,7 @@
 // `report` and `matrix` as a user runs them (the built CLI): outputs, errors, exit codes.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { afterAll, describe, expect, it } from "vitest";
@@ -44,7 +44,7 @@ describe.skipIf(!existsSync(MAIN))("report and matrix commands", () => {
       [["matrix", "--out", "m"], /give --implementation/],
       [["matrix", "--out", "m", "--codex", "0.1.0..0.0.1"], /empty range/],
       [["matrix", "--out", "m", "--codex", "0.169.0", "--installed-only", "--cache-dir", dir, "--codex-home", join(tmpdir(), "h")], /under .*CODEX_HOME/],
-      [["matrix", "--out", "m", "--codex", "0.169.0", "--installed-only", "--cache-dir", dir, "--codex-home", join(packageRoot(), "no-such-home")], /Codex 0\.169\.0 is not installed in .*--installed-only/],
+      [["matrix", "--out", "m", "--codex", "0.169.0", "--installed-only", "--cache-dir", dir, "--codex-home", join(homedir(), ".asc-test-no-such-home")], /Codex 0\.169\.0 is not installed in .*--installed-only/],
     ] as const) {
       const r = cli(...args);
       expect(r.status, args.join(" ")).toBe(2);

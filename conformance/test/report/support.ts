@@ -3,16 +3,15 @@
 // cells fail, with a transcript and a line of server stderr).
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { loadFixtures } from "../../src/fixture/load.ts";
-import { adHocImplementation, loadImplementation } from "../../src/implementation.ts";
-import { packageRoot } from "../../src/probe-path.ts";
+import { adHocImplementation, DEFAULT_AD_HOC_FEATURES, loadImplementation } from "../../src/implementation.ts";
+import { MUTATION_VAR, TARGET_VAR } from "../../src/mutants/catalogue.ts";
+import { kitProgramArgv, packageRoot } from "../../src/probe-path.ts";
 import { renderJson } from "../../src/reporters/json.ts";
 import { parseRunReport, type RunReport } from "../../src/report/run-report.ts";
 import { runSuite, selectFixtures } from "../../src/suite.ts";
 import { PROBE } from "../support/helpers.ts";
 
-const PROXY = fileURLToPath(new URL("../support/mutating-proxy.mjs", import.meta.url));
 export const FILTER = ["process.cap.*", "exec.buffered.exit-code", "exec.buffered.utf8"];
 export const STDERR_LINE = "mutant server starting";
 
@@ -26,9 +25,9 @@ async function runOne(impl: ReturnType<typeof loadImplementation>): Promise<RunR
 export async function realReports(): Promise<{ report: RunReport; source: string }[]> {
   const reference = loadImplementation(join(packageRoot(), "fixtures", "implementations", "reference.jsonc"));
   const target = JSON.stringify(reference.argv);
-  const mutant = adHocImplementation(["/bin/sh", "-c", `echo '${STDERR_LINE}' >&2; exec "$0" "$@"`, process.execPath, PROXY], ["experimental", "tty", "unix", "signals"]);
+  const mutant = adHocImplementation(["/bin/sh", "-c", `echo '${STDERR_LINE}' >&2; exec "$0" "$@"`, ...kitProgramArgv("mutants/proxy")], [...DEFAULT_AD_HOC_FEATURES, "unix", "signals"]);
   mutant.name = "mutant";
-  mutant.env = { PROXY_TARGET: target, MUTATION: "drop-cap-reached" };
+  mutant.env = { [TARGET_VAR]: target, [MUTATION_VAR]: "drop-exit-cap-flags" };
   // Process fixtures are "not applicable" to this one: it claims no experimental API.
   const noExperimental = { ...reference, name: "stable-only", features: ["tty", "unix", "signals"] };
   return [
