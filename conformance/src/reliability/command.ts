@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
-import { repoRoot } from "../../../schema/generator/repo-root.ts";
+import { packageRoot } from "../probe-path.ts";
 import { SCENARIOS, type Figure, type ReliabilityOptions, type ScenarioName } from "./scenarios.ts";
 
 function defaultServer(root: string): string {
@@ -20,7 +20,7 @@ const count = (v: string) => {
 };
 
 export function reliabilityCommand(): Command {
-  const root = repoRoot(import.meta.url);
+  const root = packageRoot();
   return new Command("reliability")
     .description("Reliability suite: malformed input, disconnects, SIGKILL, large output, inherited descriptors, frame bombs, idle floods (Linux)")
     .option("--server <command line>", "server to drive (stdio; --listen ws://IP:PORT is appended for the WebSocket scenarios)", defaultServer(root))
