@@ -20,7 +20,8 @@ const MiB = 1024 * 1024;
 const SCENARIOS = ["streaming", "latency", "concurrency", "memory", "kit", "schema-gate", "report"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
-function defaultServer(root: string): string {
+/** The bundled reference server's command line (the default for bench and reliability). */
+export function defaultServer(root: string): string {
   return `${JSON.stringify(process.execPath)} ${JSON.stringify(join(root, "dist/reference-server/src/main.js"))}`;
 }
 

@@ -6,12 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
+import { defaultServer } from "../bench/command.ts";
 import { packageRoot } from "../probe-path.ts";
 import { SCENARIOS, type Figure, type ReliabilityOptions, type ScenarioName } from "./scenarios.ts";
-
-function defaultServer(root: string): string {
-  return `${JSON.stringify(process.execPath)} ${JSON.stringify(join(root, "dist/reference-server/src/main.js"))}`;
-}
 
 const count = (v: string) => {
   const n = Number(v);
