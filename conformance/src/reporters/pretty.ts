@@ -71,6 +71,16 @@ export function renderPretty(r: SuiteReport, o: Pick<PrettyOptions, "color" | "v
   const unclaimed = unclaimedLine(r);
   if (unclaimed) out.push(paint(o.color, "33", unclaimed));
   out.push(`${paint(o.color, r.ok ? "32" : "31", r.ok ? "PASS" : "FAIL")} ${r.implementation}: ${summaryLine(r)}`);
+  const failing = failingLine(r);
+  if (failing) out.push(paint(o.color, "31", failing));
   out.push(plainClosingLine(r), "");
   return out.join("\n");
+}
+
+/** The ids that made the run fail, repeated next to the totals: CI logs are often read from the end. */
+export function failingLine(r: SuiteReport, max = 20): string | undefined {
+  const ids = r.fixtures.filter((f) => f.outcome === "fail" || f.outcome === "error" || f.outcome === "flaky" || f.outcome === "stale").map((f) => f.id);
+  if (ids.length === 0) return undefined;
+  const more = ids.length > max ? `, and ${ids.length - max} more` : "";
+  return `failing: ${ids.slice(0, max).join(", ")}${more}`;
 }
