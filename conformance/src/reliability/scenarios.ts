@@ -260,19 +260,20 @@ export async function frameBomb(server: string, o: ReliabilityOptions): Promise<
     async () => {
       const sockets = (await Promise.all(Array.from({ length: o.frameConnections }, () => open(url)))).filter((s): s is WebSocket => s !== undefined);
       // Each frame is answered (not initialized) or refused (too large): wait for either.
-      await Promise.all(
+      const fates = await Promise.all(
         sockets.map(
           (ws) =>
-            new Promise<void>((resolve) => {
-              ws.once("message", () => resolve());
-              ws.once("close", () => resolve());
-              setTimeout(resolve, 60_000);
+            new Promise<"answered" | "closed" | "unanswered">((resolve) => {
+              ws.once("message", () => resolve("answered"));
+              ws.once("close", () => resolve("closed"));
+              setTimeout(() => resolve("unanswered"), 60_000);
               ws.send(payload);
             }),
         ),
       );
       for (const ws of sockets) ws.terminate();
-      return sockets.length;
+      const count = (fate: string) => fates.filter((f) => f === fate).length;
+      return { connections: sockets.length, answered: count("answered"), closed: count("closed"), unanswered: count("unanswered") };
     },
   );
   const served = await legitimate(url);
@@ -280,7 +281,9 @@ export async function frameBomb(server: string, o: ReliabilityOptions): Promise<
   await t.stop();
   killAll(treePids(t.pid));
   return [
-    { scenario: "frame bomb", metric: `server RSS before / peak, ${run.value} connections x ${o.frameMib} MiB frames (MiB)`, value: `${mib(before)} / ${mib(run.peak)}`, ok: run.peak < before + 1024 * MiB },
+    { scenario: "frame bomb", metric: `server RSS before / peak, ${run.value.connections} connections x ${o.frameMib} MiB frames (MiB)`, value: `${mib(before)} / ${mib(run.peak)}`, ok: run.peak < before + 1024 * MiB },
+    // A frame is answered or refused (closed); one left hanging is a stalled queue.
+    { scenario: "frame bomb", metric: "frames answered / refused / left unanswered for 60 s", value: `${run.value.answered} / ${run.value.closed} / ${run.value.unanswered}`, ok: run.value.unanswered === 0 },
     { scenario: "frame bomb", metric: "server alive and serving afterwards", value: alive && served ? "yes" : "no", ok: alive && served },
   ];
 }

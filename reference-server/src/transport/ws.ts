@@ -21,6 +21,8 @@ export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 /** A connection must send `initialize` within this long, or it is closed. */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Bytes a client sending a large first message must deliver per handshake period to stay open. */
+const MIN_PROGRESS_BYTES = 1024 * 1024;
 /**
  * Connections not yet initialized that may be open at once. Past it the oldest one is
  * closed to make room: idle connections can never keep a newcomer out.
@@ -173,15 +175,19 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     });
     live.set(ws, connection);
     log("info", `${label}: connected (${live.size} open)`);
-    pending.set(
-      ws,
-      setTimeout(() => {
-        pending.delete(ws);
-        log("info", `${label}: no initialize within ${handshakeTimeoutMs} ms; closing`);
-        ws.close(1008, "initialize not received in time");
-        setTimeout(() => ws.terminate(), 1000).unref();
-      }, handshakeTimeoutMs),
-    );
+    let receivedAtLastCheck = 0;
+    const handshakeDeadline = () => {
+      // A client still sending a large first message is not idle, and time spent queued for
+      // a large-message slot is the server's; a trickle (slowloris) is still closed.
+      const receiving = inbound.isReceivingLarge(socket, receivedAtLastCheck, MIN_PROGRESS_BYTES);
+      receivedAtLastCheck = inbound.receivedTotal(socket);
+      if (receiving) return pending.set(ws, setTimeout(handshakeDeadline, handshakeTimeoutMs));
+      pending.delete(ws);
+      log("info", `${label}: no initialize within ${handshakeTimeoutMs} ms; closing`);
+      ws.close(1008, "initialize not received in time");
+      setTimeout(() => ws.terminate(), 1000).unref();
+    };
+    pending.set(ws, setTimeout(handshakeDeadline, handshakeTimeoutMs));
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
       inbound.messageDone(socket);
       if (isBinary) {

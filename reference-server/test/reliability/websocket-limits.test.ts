@@ -29,6 +29,26 @@ describe("WebSocket limits", () => {
     }
   });
 
+  it("answer every large message when many arrive at once (the inbound bound queues them, never deadlocks)", { timeout: 120_000 }, async () => {
+    const server = await ListeningServer.start("ws://127.0.0.1:0");
+    const clients: WsClient[] = [];
+    try {
+      for (let i = 0; i < 8; i++) {
+        const client = await WsClient.connect(server.url);
+        await client.initialize();
+        clients.push(client);
+      }
+      // 8 x 24 MiB at once is well over the inbound bound: some must wait, and all must be answered.
+      const pad = "a".repeat(24 * MiB);
+      const answers = await Promise.all(clients.map((c) => c.request("no/such-method", { pad })));
+      for (const a of answers) expect(a.error?.message).toMatch(/unknown variant `no\/such-method`/);
+      expect((await clients[0]!.request("command/exec", { command: ["true"], sandboxPolicy: { type: "dangerFullAccess" } })).result?.exitCode).toBe(0);
+    } finally {
+      for (const c of clients) c.ws.terminate();
+      await server.stop();
+    }
+  });
+
   it("let a legitimate client in while idle connections that never initialize are open", { timeout: 120_000 }, async () => {
     const server = await ListeningServer.start("ws://127.0.0.1:0", ["--max-connections", "8"]);
     const idle: WebSocket[] = [];
