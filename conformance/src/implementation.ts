@@ -122,7 +122,7 @@ export const PropertyClaimsSpec = z
       .object({
         args: z.array(z.string()).meta({ description: "Extra server arguments; ${configFile} and ${configDir} are expanded." }),
         env: z.record(z.string(), z.string()).optional(),
-        format: z.enum(["reference-jsonc", "codex-toml", "deny-list-json"]),
+        format: z.enum(["reference-jsonc", "codex-toml", "codex-requirements", "deny-list-json"]),
       })
       .strict()
       .optional()

@@ -16,7 +16,7 @@ export interface ServerConfig {
   drainTimeoutMs: number;
   /** PTY size when a tty command/exec gives none. */
   defaultPtySize: { rows: number; cols: number };
-  /** `CODEX_EXEC_SERVER_URL=none`: local execution disabled, as upstream. */
+  /** A non-blank `CODEX_EXEC_SERVER_URL` (e.g. `none`): local execution disabled, as upstream. */
   localExecutionDisabled: boolean;
   /** Default permissions and user profiles (from `--config`; read-only, no network without one). */
   permissions: PermissionsConfig;
@@ -43,7 +43,16 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
     defaultTimeoutMs: DEFAULTS.timeoutMs,
     drainTimeoutMs: DEFAULTS.drainTimeoutMs,
     defaultPtySize: { ...DEFAULTS.ptySize },
-    localExecutionDisabled: env.CODEX_EXEC_SERVER_URL === "none",
+    localExecutionDisabled: localExecutionDisabledBy(env.CODEX_EXEC_SERVER_URL),
     permissions: DEFAULT_PERMISSIONS_CONFIG,
   };
+}
+
+/**
+ * Codex treats any non-blank `CODEX_EXEC_SERVER_URL` (`none`, `NONE`, ` none `, a URL) as
+ * "commands run elsewhere": command/exec and process/spawn then answer -32603 `local
+ * environment is not configured`. Unset, empty or whitespace-only leaves local execution on.
+ */
+export function localExecutionDisabledBy(value: string | undefined): boolean {
+  return value !== undefined && value.trim() !== "";
 }

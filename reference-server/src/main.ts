@@ -31,7 +31,7 @@ const program = new Command()
   .option("--drain-timeout-ms <n>", "how long to keep reading a child's pipes after it exited", nonNegativeInt, DEFAULTS.drainTimeoutMs)
   .addHelpText(
     "after",
-    "\nEnvironment:\n  CODEX_HOME              default for --codex-home\n  CODEX_EXEC_SERVER_URL   'none' disables local execution (command/exec answers -32603)\n",
+    "\nEnvironment:\n  CODEX_HOME              default for --codex-home\n  CODEX_EXEC_SERVER_URL   any non-blank value (e.g. 'none') disables local execution\n                          (command/exec and process/spawn answer -32603)\n",
   );
 
 addTransportOptions(program);

@@ -15,7 +15,7 @@ import { startProcess } from "../engine/run.ts";
 import { PtyUnavailableError } from "../engine/pty-loader.ts";
 import { SpawnError, type RunOutcome, type RunningProcess } from "../engine/types.ts";
 import { checkProgram } from "../engine/program-lookup.ts";
-import { resolveCommandPermissions } from "../permissions/index.ts";
+import { resolveCommandPermissions, type SandboxPlan } from "../permissions/index.ts";
 import { wrapCommand, type WrappedCommand } from "../sandbox/backends/index.ts";
 import type { ExecEntry, Session } from "../session.ts";
 import { outputText } from "../util/text.ts";
@@ -32,6 +32,17 @@ export function childEnv(overrides: Record<string, string | null> | null | undef
     else env[k] = v;
   }
   return env;
+}
+
+/**
+ * As Codex: a command whose network is restricted (managed or external) sees
+ * `CODEX_SANDBOX_NETWORK_DISABLED=1`, set after the request's `env` overrides (an override
+ * or `null` cannot clear it). With the network on, the variable is left as inherited or
+ * overridden. `CODEX_NETWORK_PROXY_ACTIVE` is set only by a managed network proxy, which this
+ * server does not run, so the child sees it only when inherited or overridden.
+ */
+export function markNetworkDisabled(env: Record<string, string>, plan: SandboxPlan): void {
+  if (plan.kind !== "none" && !plan.network) env.CODEX_SANDBOX_NETWORK_DISABLED = "1";
 }
 
 function execResponse(outcome: RunOutcome): Reply {
@@ -63,6 +74,7 @@ export async function commandExec(session: Session, params: CommandExecParams): 
     env: { TMPDIR: env.TMPDIR },
   });
   if (!permissions.ok) return fail(invalidRequest(permissions.error.message));
+  markNetworkDisabled(env, permissions.value.plan);
   if (size !== null && (size.rows === 0 || size.cols === 0)) return fail(invalidParams(Messages.execSizeZero));
   // Building the sandboxed request (upstream's step 12): an unenforceable plan is refused,
   // never run unsandboxed.

@@ -37,14 +37,45 @@ export interface SandboxConfig {
 }
 
 const Access = z.enum(["read", "write", "deny", "none"]);
-const SPECIAL_KEYS = new Set([":root", ":minimal", ":project_roots", ":tmpdir", ":slash_tmp"]);
+type AccessValue = z.infer<typeof Access>;
+/** `:workspace_roots` is Codex's newer spelling of `:project_roots`; both mean the project root(s). */
+const PROJECT_ROOT_KEYS = [":project_roots", ":workspace_roots"] as const;
+const SPECIAL_KEYS = new Set([":root", ":minimal", ...PROJECT_ROOT_KEYS, ":tmpdir", ":slash_tmp"]);
+
+/** `:project_roots` / `:workspace_roots` key, alone or with a `/<subpath>` suffix: the subpath ("" for none). */
+function projectRootSuffix(key: string): string | undefined {
+  for (const base of PROJECT_ROOT_KEYS) {
+    if (key === base) return "";
+    if (key.startsWith(`${base}/`)) return key.slice(base.length + 1);
+  }
+  return undefined;
+}
+
+// As in Codex's config.toml, a project-root key may take a table instead of an access,
+// e.g. ":workspace_roots": { ".": "write", "docs": "read", "**/*.env": "deny" }; its keys
+// are "." (the root itself), relative subpaths and relative deny globs.
+type FileSystemValue = AccessValue | Record<string, AccessValue>;
+const ACCESS_VALUES: readonly string[] = Access.options;
+const accessProblem = (v: unknown): string | undefined =>
+  typeof v === "string" && ACCESS_VALUES.includes(v) ? undefined : `expected one of ${ACCESS_VALUES.map((a) => `"${a}"`).join(", ")}, got ${JSON.stringify(v)}`;
 
 const FileSystem = z.union([
   z.literal("unrestricted"),
-  z.record(z.string(), Access).superRefine((map, ctx) => {
-    for (const [key, access] of Object.entries(map)) {
-      const problem = fileSystemKeyProblem(key, access);
-      if (problem) ctx.addIssue({ code: "custom", path: [key], message: problem });
+  z.record(z.string(), z.custom<FileSystemValue>()).superRefine((map, ctx) => {
+    for (const [key, value] of Object.entries(map)) {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        const problem = accessProblem(value) ?? fileSystemKeyProblem(key, value as AccessValue);
+        if (problem) ctx.addIssue({ code: "custom", path: [key], message: problem });
+        continue;
+      }
+      if (projectRootSuffix(key) !== "") {
+        ctx.addIssue({ code: "custom", path: [key], message: `only ${PROJECT_ROOT_KEYS.join(" and ")} take a table of subpaths; use an access ("read", "write", "deny")` });
+        continue;
+      }
+      for (const [sub, access] of Object.entries(value)) {
+        const problem = accessProblem(access) ?? projectRootEntryProblem(sub, access);
+        if (problem) ctx.addIssue({ code: "custom", path: [key, sub], message: problem });
+      }
     }
   }),
 ]);
@@ -74,38 +105,61 @@ const ConfigFile = z.strictObject({
     .optional(),
 });
 
-function fileSystemKeyProblem(key: string, access: z.infer<typeof Access>): string | undefined {
+function subpathProblem(sub: string): string | undefined {
+  if (sub === "" || isAbsolute(sub) || sub.split("/").includes("..")) return `invalid project_roots subpath \`${sub}\``;
+  return undefined;
+}
+
+function fileSystemKeyProblem(key: string, access: AccessValue): string | undefined {
   if (key.startsWith(":")) {
-    const base = key.startsWith(":project_roots/") ? ":project_roots" : key;
-    if (!SPECIAL_KEYS.has(base)) return `unknown special path \`${key}\` (expected one of ${[...SPECIAL_KEYS].join(", ")})`;
-    if (base === ":project_roots" && key !== base) {
-      const sub = key.slice(":project_roots/".length);
-      if (sub === "" || sub.split("/").includes("..")) return `invalid project_roots subpath \`${sub}\``;
-    }
-    return undefined;
+    const sub = projectRootSuffix(key);
+    if (sub === undefined && !SPECIAL_KEYS.has(key)) return `unknown special path \`${key}\` (expected one of ${[...SPECIAL_KEYS].join(", ")})`;
+    return sub ? subpathProblem(sub) : undefined;
   }
-  if (hasGlobChars(key)) {
-    const invalid = validateGlob(key);
-    if (invalid) return invalid;
-    if (access !== "deny" && access !== "none") return `glob pattern \`${key}\` only supports "deny"`;
-    return undefined;
-  }
+  if (hasGlobChars(key)) return globProblem(key, access);
   if (!isAbsolute(key)) return `path \`${key}\` must be absolute, a special path (":root", ...) or a glob pattern`;
   return undefined;
 }
 
-function toEntry(key: string, rawAccess: z.infer<typeof Access>): FileSystemSandboxEntry {
+function globProblem(glob: string, access: AccessValue): string | undefined {
+  const invalid = validateGlob(glob);
+  if (invalid) return invalid;
+  if (access !== "deny" && access !== "none") return `glob pattern \`${glob}\` only supports "deny"`;
+  return undefined;
+}
+
+/** A key inside a project-root table: ".", a relative subpath or a relative glob. */
+function projectRootEntryProblem(sub: string, access: AccessValue): string | undefined {
+  if (sub === ".") return undefined;
+  if (hasGlobChars(sub)) return isAbsolute(sub) ? `glob pattern \`${sub}\` must be relative to the project root` : globProblem(sub, access);
+  return subpathProblem(sub);
+}
+
+const projectRootEntry = (subpath: string | null, access: "read" | "write" | "deny"): FileSystemSandboxEntry => ({
+  path: { type: "special", value: { kind: "project_roots", subpath } },
+  access,
+});
+
+function toEntry(key: string, rawAccess: AccessValue): FileSystemSandboxEntry {
   const access = rawAccess === "none" ? "deny" : rawAccess;
-  if (key.startsWith(":project_roots")) {
-    const sub = key === ":project_roots" ? null : key.slice(":project_roots/".length);
-    return { path: { type: "special", value: { kind: "project_roots", subpath: sub } }, access };
-  }
+  const sub = projectRootSuffix(key);
+  if (sub !== undefined) return projectRootEntry(sub === "" ? null : sub, access);
   if (key.startsWith(":")) {
     const kind = key.slice(1) as "root" | "minimal" | "tmpdir" | "slash_tmp";
     return { path: { type: "special", value: { kind } }, access };
   }
   if (hasGlobChars(key)) return { path: { type: "glob_pattern", pattern: key }, access };
   return { path: { type: "path", path: key }, access };
+}
+
+/** The entries of a project-root table (relative globs resolve against the project root). */
+function tableEntries(table: Record<string, AccessValue>): FileSystemSandboxEntry[] {
+  return Object.entries(table).map(([sub, rawAccess]) => {
+    const access = rawAccess === "none" ? "deny" : rawAccess;
+    if (sub === ".") return projectRootEntry(null, access);
+    if (hasGlobChars(sub)) return { path: { type: "glob_pattern", pattern: sub }, access };
+    return projectRootEntry(sub, access);
+  });
 }
 
 function toProfile(p: z.infer<typeof Profile>): PermissionProfile {
@@ -118,7 +172,7 @@ function toProfile(p: z.infer<typeof Profile>): PermissionProfile {
     type: "managed",
     fileSystem: {
       type: "restricted",
-      entries: Object.entries(fs).map(([k, a]) => toEntry(k, a)),
+      entries: Object.entries(fs).flatMap(([k, a]) => (typeof a === "string" ? [toEntry(k, a)] : tableEntries(a))),
       ...(p.globScanMaxDepth === undefined ? {} : { globScanMaxDepth: p.globScanMaxDepth }),
     },
     network,

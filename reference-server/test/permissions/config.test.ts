@@ -126,6 +126,43 @@ describe("config loader", () => {
     expect(errorOf('{ "permissions": { "profiles": { ":mine": {} } } }').detail).toMatch(/reserved for built-ins/);
     expect(errorOf('{ "permissions": { "profiles": { "d": { "type": "disabled", "filesystem": {} } } } }').detail).toMatch(/takes no filesystem rules/);
   });
+  it("accepts Codex's :workspace_roots key, flat or as a table of subpaths and globs, meaning :project_roots", () => {
+    const c = parseSandboxConfig(
+      `{ "permissions": { "default": "w", "profiles": { "w": { "filesystem": {
+        ":root": "read",
+        ":workspace_roots": { ".": "write", "docs": "read", "**/*.key": "deny", "secret.env": "none" },
+        ":project_roots": "write",
+        ":workspace_roots/build": "read"
+      } } } } }`,
+      "codex-like.jsonc",
+    );
+    const w = c.permissions.profiles[0]!.profile;
+    const root = (subpath: string | null, access: string) => ({ path: { type: "special", value: { kind: "project_roots", subpath } }, access });
+    expect(w.type === "managed" && w.fileSystem).toEqual({
+      type: "restricted",
+      entries: [
+        { path: { type: "special", value: { kind: "root" } }, access: "read" },
+        root(null, "write"),
+        root("docs", "read"),
+        { path: { type: "glob_pattern", pattern: "**/*.key" }, access: "deny" },
+        root("secret.env", "deny"),
+        root(null, "write"),
+        root("build", "read"),
+      ],
+    });
+    // Resolved against the command's cwd under permissionProfile, as every project-root entry.
+    const r = resolveCommandPermissions(c.permissions, { serverCwd: "/srv", commandCwd: "/srv/x", permissionProfile: "w" });
+    expect(r.ok && r.value.plan).toMatchObject({ kind: "managed", denyPaths: ["/srv/x/secret.env"], denyGlobs: ["/srv/x/**/*.key"] });
+  });
+  it("rejects bad project-root tables", () => {
+    const t = (fs: string) => errorOf(`{ "permissions": { "profiles": { "p": { "filesystem": ${fs} } } } }`);
+    expect(t('{ ":workspace_roots": { "../up": "read" } }').detail).toBe("invalid project_roots subpath `../up`");
+    expect(t('{ ":workspace_roots": { "/abs": "read" } }').detail).toBe("invalid project_roots subpath `/abs`");
+    expect(t('{ ":workspace_roots": { "**/*.key": "read" } }').detail).toBe('glob pattern `**/*.key` only supports "deny"');
+    expect(t('{ ":workspace_roots": { "/x/**": "deny" } }').detail).toBe("glob pattern `/x/**` must be relative to the project root");
+    expect(t('{ ":root": { ".": "read" } }').detail).toMatch(/only :project_roots and :workspace_roots take a table/);
+    expect(t('{ ":workspace_roots": { ".": "rw" } }').key).toBe("permissions.profiles.p.filesystem.:workspace_roots..");
+  });
   it("loadSandboxConfig reads a file and reports a missing one", () => {
     const dir = mkdtempSync(join(tmpdir(), "sbx-config-"));
     try {

@@ -16,6 +16,7 @@ import { join, sep } from "node:path";
 import process from "node:process";
 import * as fc from "fast-check";
 import { RpcClient, type Reply } from "../client.ts";
+import { codexRequirementsToml, requirementsWrapArgv, requirementsWrapUnavailable } from "../codex-requirements.ts";
 import { fail, type PropertyDef, type PropertyEnv } from "../harness.ts";
 
 // ---------------------------------------------------------------- the kit's model of P
@@ -331,11 +332,16 @@ const CONTROL = "nested/deep/public.txt";
  *   "reference-jsonc": the reference server's --config file (docs/sandbox.md §2), a default
  *                      profile with root read, project write and the two deny entries;
  *   "codex-toml":      a Codex config.toml; ${configDir} is a fresh CODEX_HOME outside /tmp
- *                      (pass it as "env": {"CODEX_HOME": "${configDir}"});
+ *                      (pass it as "env": {"CODEX_HOME": "${configDir}"}). Codex applies these
+ *                      deny entries to the configured default only, so overrides drop them;
+ *   "codex-requirements": Codex's managed requirements (`[permissions.filesystem] deny_read`),
+ *                      which Codex keeps under every override; the kit mounts the file at
+ *                      /etc/codex/requirements.toml with bubblewrap (codex-requirements.ts);
  *   "deny-list-json":  {"denyRead": [absolute paths], "denyGlobs": [globs relative to the project]}.
  */
 export function denyReadConfigFile(format: string, projectRoot: string): string {
   const path = join(projectRoot, "denied", DENIED[0]!);
+  if (format === "codex-requirements") return codexRequirementsToml([path, join(projectRoot, "**", "*.key")]);
   if (format === "codex-toml") {
     // Codex's config.toml (a CODEX_HOME of its own): a default permissions profile with the
     // two deny entries (the glob under the workspace roots).
@@ -373,10 +379,10 @@ export function denyReadProperty(): PropertyDef<DenyReadCase> {
   const layout = async (env: PropertyEnv): Promise<Layout> =>
     env.resource(layoutKey, async () => {
       const cfg = env.claims.denyReadConfig!;
-      const codex = cfg.format === "codex-toml";
+      const codex = cfg.format === "codex-toml" || cfg.format === "codex-requirements";
       // Codex refuses a CODEX_HOME under /tmp: keep the config directory outside it.
       const dir = codex ? layoutBase() : realpathSync(mkdtempSync(join(tmpdir(), "asc-prop-denycfg-")));
-      const configFile = join(dir, codex ? "config.toml" : "config.json");
+      const configFile = join(dir, { "codex-toml": "config.toml", "codex-requirements": "requirements.toml" }[cfg.format] ?? "config.json");
       // The deny entries name files in the project of the layout, which does not exist yet:
       // build the layout first with a placeholder, then restart with the config.
       const probeLayout = layoutBase();
@@ -388,8 +394,9 @@ export function denyReadProperty(): PropertyDef<DenyReadCase> {
       const x = (s: string) => s.replaceAll("${configFile}", configFile).replaceAll("${configDir}", dir).replaceAll("${projectRoot}", projectRoot);
       const server = createServer((s) => s.destroy());
       const port = await new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
+      const argv = [...env.impl.argv, ...cfg.args.map(x)];
       const client = await RpcClient.start({
-        argv: [...env.impl.argv, ...cfg.args.map(x)],
+        argv: cfg.format === "codex-requirements" ? requirementsWrapArgv(configFile, argv) : argv,
         env: { ...env.impl.env, ...Object.fromEntries(Object.entries(cfg.env).map(([k, v]) => [k, x(v)])) },
         experimental: env.experimentalClaimed,
         mult: env.mult,
@@ -413,6 +420,7 @@ export function denyReadProperty(): PropertyDef<DenyReadCase> {
     async applies(env) {
       if (!env.hasFeature("sandbox")) return "the implementation does not claim sandbox";
       if (!env.claims.denyReadConfig) return "the implementation descriptor has no properties.denyReadConfig (how to start the server with configured deny-read entries)";
+      if (env.claims.denyReadConfig.format === "codex-requirements") return requirementsWrapUnavailable();
       return undefined;
     },
     arbitrary: (env) =>
