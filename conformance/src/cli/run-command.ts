@@ -73,8 +73,8 @@ async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<v
     throw new SetupError(`${problems.length} fixture(s) could not be loaded (run \`app-server-conformance lint\`)`);
   }
   const chosen = selectFixtures(fixtures, { filter: opts.filter ?? [], tags: opts.tag ?? [], features: impl.features });
-  // --last-failed may leave nothing to rerun (exit 0); a filter that matches nothing is a mistake.
-  if (!opts.lastFailed) checkSelection(chosen, opts, dirs, fixtures.length);
+  // A filter that matches nothing is a mistake; --last-failed or --shard leaving nothing to run is not.
+  checkSelection(chosen, opts, dirs, fixtures.length);
   if (opts.updateBaseline && !impl.baselineFile) throw new SetupError("--update-baseline needs a descriptor whose baseline is a file path");
   const { selection, whole, shard, maxFailures } = narrowSelection(chosen, opts, impl.name, (line) => process.stderr.write(`${line}\n`));
   const specs = reporters.length ? reporters : [{ name: "pretty" as const }];

@@ -102,6 +102,12 @@ describe.skipIf(!cliBuilt)("split runs", { timeout: 180_000 }, () => {
     expect(b.stoppedEarly.notRun.length).toBeGreaterThan(0);
     expect(bailed.stdout).toContain(`stopped early after 1 failure (--bail): ${b.stoppedEarly.notRun.length} fixture${b.stoppedEarly.notRun.length === 1 ? "" : "s"} did not run`);
 
+    // Every reporter says so: TAP bails out, GitHub gets a warning annotation.
+    const tap = await cli(["merge-reports", join(dir, "bailed.json"), "--reporter", "tap", "--reporter", "github"]);
+    expect(tap.stdout).toMatch(/^Bail out! stopped early after 1 failure \(--bail\): \d+ fixtures? did not run$/m);
+    expect(tap.stdout).toMatch(/^::warning title=run stopped early::stopped early after 1 failure/m);
+    expect(tap.code).toBe(1);
+
     const rerun = await cli([...base, "--last-failed", join(dir, "bailed.json"), "--reporter", "json", "--out", join(dir, "rerun.json")]);
     const failedBefore = b.fixtures.filter((f) => f.outcome === "fail").map((f) => f.id);
     const r = json(join(dir, "rerun.json"));
@@ -119,6 +125,9 @@ describe.skipIf(!cliBuilt)("split runs", { timeout: 180_000 }, () => {
     const none = await cli([...base, "--last-failed", passing]);
     expect(none.stderr).toMatch(/rerunning 0 fixtures/);
     expect(none.code).toBe(0);
+    const typo = await cli([...base, "--filter", "t.typo*", "--last-failed", join(dir, "single.json")]);
+    expect(typo.stderr).toMatch(/no fixture matches --filter t\.typo\*/);
+    expect(typo.code).toBe(2);
     const wrongImpl = await cli(["run", "--implementation", other, "--fixtures", fx, "--last-failed", passing]);
     expect(wrongImpl.stderr).toMatch(/a report on partial, not other/);
     expect(wrongImpl.code).toBe(2);
