@@ -1,21 +1,13 @@
 // CI at scale, as a user runs it: `run --shard i/n` on n "machines" then `merge-reports`
 // gives the counts, outcomes and exit status of a single run; `--bail` stops early and
 // says so; `--last-failed` reruns what failed (and what the bail left out).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cli, cliBuilt, NODE, PARTIAL_SERVER } from "../support/cli.ts";
+import { FAILS as bad, PASSES as ok, tempCorpus } from "../support/temp-corpus.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "asc-split-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const fx = join(dir, "fx");
-mkdirSync(join(fx, "t"), { recursive: true });
-mkdirSync(join(fx, "implementations"));
-const ok = [{ step: "sleep", ms: 1 }];
-const bad = [{ step: "waitFile", path: "never", withinMs: 50 }];
-const write = (id: string, steps: unknown[], extra: object = {}) =>
-  writeFileSync(join(fx, "t", `${id}.jsonc`), JSON.stringify({ id, title: id, spec: "s", steps, ...extra }));
+const { dir, fx, write } = tempCorpus("asc-split-");
 for (let i = 1; i <= 6; i++) write(`t.pass${i}`, ok);
 write("t.fail1", bad);
 write("t.fail2", bad);
