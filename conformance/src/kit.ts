@@ -16,3 +16,5 @@ export { renderTap } from "./reporters/tap.ts";
 export { renderMarkdown } from "./reporters/markdown.ts";
 export { renderPretty } from "./reporters/pretty.ts";
 export { renderGithub } from "./reporters/github.ts";
+export { readRunReport, parseRunReport, type RunReport } from "./report/run-report.ts";
+export { mergeRunReports } from "./report/merge.ts";

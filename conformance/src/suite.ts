@@ -56,6 +56,10 @@ export interface SuiteReport {
   ran: number;
   /** The property-based tests that followed the fixtures, when they ran. */
   properties?: PropertiesReport;
+  /** `run --shard`: this report is one part of a split run (merge-reports joins the parts). */
+  shard?: { index: number; count: number };
+  /** `run --bail`: scheduling stopped after this many failures; these fixtures did not run. */
+  stoppedEarly?: { maxFailures: number; notRun: string[] };
   /** Every fixture passed or failed as expected, no stale baseline entry (and the properties passed). */
   ok: boolean;
 }
@@ -111,6 +115,8 @@ export interface SuiteOptions {
   tags: string[];
   probe: string[];
   keepWorkspace?: boolean;
+  /** Stop scheduling fixtures once this many have failed the run (fixtures in flight finish). */
+  maxFailures?: number;
 }
 
 function outcomeOf(obligation: Fixture["obligation"], runs: FixtureResult[], baseline: readonly BaselineEntry[], strict: boolean): Pick<FixtureReport, "outcome" | "detail" | "verdict"> {
@@ -171,10 +177,12 @@ export async function runSuite(
   const total = queue.length;
   const reports = new Map<string, FixtureReport>();
   let done = 0;
+  let failed = 0;
+  const stop = () => opts.maxFailures !== undefined && failed >= opts.maxFailures;
   events.onStart?.(total, selection.skipped.length);
   const worker = async () => {
     for (;;) {
-      const lf = queue.shift();
+      const lf = stop() ? undefined : queue.shift();
       if (!lf) return;
       const runs: FixtureResult[] = [];
       for (let i = 0; i < Math.max(1, opts.repeat); i++) {
@@ -206,6 +214,7 @@ export async function runSuite(
         durationMs: runs.reduce((a, r) => a + r.durationMs, 0),
       };
       reports.set(f.id, report);
+      if (FATAL.has(report.outcome)) failed++;
       done++;
       events.onFixtureDone?.(report, done, total);
     }
@@ -228,7 +237,8 @@ export async function runSuite(
       durationMs: 0,
     });
   }
-  const order = [...selection.selected, ...selection.skipped.map((s) => s.loaded)].map((l) => l.fixture.id).sort();
+  const notRun = queue.map((lf) => lf.fixture.id).sort();
+  const order = [...selection.selected, ...selection.skipped.map((s) => s.loaded)].map((l) => l.fixture.id).filter((id) => reports.has(id)).sort();
   const fixtures = order.map((id) => reports.get(id)!);
   const known = new Set(fixtures.map((f) => f.id));
   const unknownBaselineEntries = selection.partial ? [] : impl.baseline.filter((e) => !known.has(e.fixture));
@@ -260,7 +270,8 @@ export async function runSuite(
     fixtures,
     unknownBaselineEntries,
     counts,
-    ran: total,
+    ran: total - notRun.length,
+    ...(notRun.length ? { stoppedEarly: { maxFailures: opts.maxFailures!, notRun } } : {}),
     ok,
   };
 }

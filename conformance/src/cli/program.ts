@@ -2,6 +2,7 @@
 import { collect, positiveInt, positiveNumber } from "./arg-parsers.ts";
 import { propertiesCommand } from "../properties/command.ts";
 import { runCommand } from "./run-command.ts";
+import { mergeReportsCommand } from "./merge-reports-command.ts";
 import { fixtureDirs, FIXTURES_HELP, kitFixturesDir } from "./fixture-dirs.ts";
 import { benchCommand } from "../bench/command.ts";
 import { reliabilityCommand } from "../reliability/command.ts";
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
 
   program.addCommand(runCommand());
+  program.addCommand(mergeReportsCommand());
 
   program
     .command("list")

@@ -1,33 +1,27 @@
 // `app-server-conformance run`: the corpus (then, on a full run, the properties) against one
 // implementation. Exit status: 0 everything required passed, 1 conformance failures,
 // 2 usage or setup problems (main.ts maps SetupError and commander's errors to 2).
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import process from "node:process";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command } from "commander";
 import { collect, positiveInt, positiveNumber, seedValue } from "./arg-parsers.ts";
 import { useColor } from "./color.ts";
 import { fixtureDirs, FIXTURES_HELP } from "./fixture-dirs.ts";
+import { reporterOptions, writeReports, type ReporterSpec } from "./reporter-options.ts";
+import { addSelectionOptions, narrowSelection, type RunSelectionOptions } from "./run-selection.ts";
+import { judgeAgainstWholeSelection } from "../runner/shard.ts";
 import { updateBaselineFile } from "../baseline-file.ts";
 import { formatProblem, loadFixtures } from "../fixture/load.ts";
 import { implementationFromOptions, loadBaselineFile, SetupError, type Implementation } from "../implementation.ts";
 import { preflight } from "../preflight.ts";
 import { probeArgv } from "../probe-path.ts";
 import { RUN_DEFAULTS } from "../properties/report.ts";
-import { appendsTo } from "../reporters/github.ts";
-import { REPORTERS, renderReporter, type ReporterName } from "../reporters/index.ts";
 import { prettyProgress } from "../reporters/pretty.ts";
 import { defaultJobs, rejudge, runSuite, selectFixtures, type Selection, type SuiteReport } from "../suite.ts";
-
-interface ReporterSpec {
-  name: ReporterName;
-  out?: string;
-}
 
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
 
-interface RunOptions {
+interface RunOptions extends RunSelectionOptions {
   server?: string;
   implementation?: string;
   authTokenFile?: string;
@@ -60,17 +54,6 @@ function checkSelection(sel: Selection, opts: RunOptions, dirs: string[], total:
   throw new SetupError(`nothing to run: all ${sel.skipped.length} selected fixtures need features the implementation does not claim (${sel.skipped[0]!.reason})`);
 }
 
-function writeReports(specs: readonly ReporterSpec[], report: SuiteReport, opts: RunOptions): void {
-  const color = useColor(process.stdout, opts.color);
-  for (const spec of specs) {
-    const text = renderReporter(spec.name, report, spec.out ? false : color, Boolean(opts.verbose));
-    if (spec.out) {
-      mkdirSync(dirname(resolve(spec.out)), { recursive: true });
-      (appendsTo(spec.out) ? appendFileSync : writeFileSync)(spec.out, text);
-    } else process.stdout.write(text);
-  }
-}
-
 function updateBaseline(impl: Implementation, report: SuiteReport, corpusIds: ReadonlySet<string> | undefined): SuiteReport {
   const runs = report.fixtures.filter((f) => f.runs.length).map((f) => f.runs.find((r) => r.status !== "pass") ?? f.runs[0]!);
   const change = updateBaselineFile(impl.baselineFile!, runs, impl.name, corpusIds);
@@ -89,9 +72,11 @@ async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<v
     for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
     throw new SetupError(`${problems.length} fixture(s) could not be loaded (run \`app-server-conformance lint\`)`);
   }
-  const selection = selectFixtures(fixtures, { filter: opts.filter ?? [], tags: opts.tag ?? [], features: impl.features });
-  checkSelection(selection, opts, dirs, fixtures.length);
+  const chosen = selectFixtures(fixtures, { filter: opts.filter ?? [], tags: opts.tag ?? [], features: impl.features });
+  // A filter that matches nothing is a mistake; --last-failed or --shard leaving nothing to run is not.
+  checkSelection(chosen, opts, dirs, fixtures.length);
   if (opts.updateBaseline && !impl.baselineFile) throw new SetupError("--update-baseline needs a descriptor whose baseline is a file path");
+  const { selection, whole, shard, maxFailures } = narrowSelection(chosen, opts, impl.name, (line) => process.stderr.write(`${line}\n`));
   const specs = reporters.length ? reporters : [{ name: "pretty" as const }];
   const mult = opts.timeoutMultiplier * impl.timeoutMultiplier;
   const probe = probeArgv();
@@ -109,6 +94,7 @@ async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<v
       tags: opts.tag ?? [],
       probe,
       keepWorkspace: Boolean(opts.keepWorkspace),
+      ...(maxFailures !== undefined ? { maxFailures } : {}),
     },
     livePretty
       ? prettyProgress({ write: (s) => process.stderr.write(s), tty: process.stderr.isTTY === true, color: useColor(process.stderr, opts.color), verbose: Boolean(opts.verbose) })
@@ -117,7 +103,9 @@ async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<v
   if (opts.updateBaseline) report = updateBaseline(impl, report, selection.partial ? undefined : new Set(fixtures.map((f) => f.fixture.id)));
   // A full run against a server the kit starts also runs the property-based tests, on a
   // modest budget; `properties` runs them alone with more control. fast-check loads only here.
-  if (opts.properties !== false && !selection.partial && !opts.updateBaseline && impl.connect === undefined) {
+  // A split run runs them once, in its first shard; a run that stopped early skips them.
+  if (shard) report = { ...judgeAgainstWholeSelection(report, impl.baseline, whole), shard };
+  if (opts.properties !== false && !selection.partial && !opts.updateBaseline && impl.connect === undefined && (shard?.index ?? 1) === 1 && !report.stoppedEarly) {
     const { runProperties } = await import("../properties/run.ts");
     const properties = await runProperties({
       implementation: impl,
@@ -133,8 +121,7 @@ async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<v
 }
 
 export function runCommand(): Command {
-  const reporters: ReporterSpec[] = [];
-  return new Command("run")
+  const cmd = new Command("run")
     .showHelpAfterError("(add --help for the options)")
     .description(
       "Run fixtures against a server: a fresh process per fixture, in a fresh temporary workspace with a scrubbed environment (or, with --server ws://… / unix://…, a fresh connection per fixture to a server that is already running). Exit status: 0 pass, 1 conformance failures, 2 usage or setup errors.",
@@ -147,22 +134,10 @@ export function runCommand(): Command {
     .option("--tag <tag>", "only fixtures with this tag (repeatable)", collect)
     .option("--feature <feature>", "claimed optional feature, overriding the descriptor (repeatable; see `list --features`)", collect)
     .option("--jobs <n>", "fixtures run in parallel", positiveInt, defaultJobs())
-    .option("--timeout-multiplier <x>", "scale every timeout (slow machines, sanitizers)", positiveNumber, 1)
-    .addOption(
-      new Option("--reporter <name>", `a reporter: ${REPORTERS.join(", ")} (repeatable; each may be followed by --out)`).argParser((v: string) => {
-        if (!(REPORTERS as readonly string[]).includes(v)) throw new InvalidArgumentError(`one of ${REPORTERS.join(", ")}`);
-        reporters.push({ name: v as ReporterName });
-        return v;
-      }),
-    )
-    .addOption(
-      new Option("--out <file>", "write the preceding --reporter to this file instead of stdout (appended when the file is $GITHUB_STEP_SUMMARY)").argParser((v: string) => {
-        const last = reporters[reporters.length - 1];
-        if (!last) throw new InvalidArgumentError("--out must follow a --reporter");
-        last.out = v;
-        return v;
-      }),
-    )
+    .option("--timeout-multiplier <x>", "scale every timeout (slow machines, sanitizers)", positiveNumber, 1);
+  const reporters = reporterOptions(cmd);
+  addSelectionOptions(cmd);
+  return cmd
     .option("--repeat <n>", "run each fixture n times; differing outcomes are reported as flaky", positiveInt, 1)
     .option("--update-baseline", "edit the implementation's baseline file from this run (only the fixtures run; comments and reasons are kept)")
     .option("--strict", "treat failing recommended/optional fixtures as failures")

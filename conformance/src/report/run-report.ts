@@ -38,6 +38,7 @@ const FixtureEntry = z.looseObject({
   title: z.string().catch(""),
   obligation: z.string().catch("required"),
   tags: z.array(z.string()).catch([]),
+  features: z.array(z.string()).catch([]),
   spec: z.union([z.string().transform((s) => [s]), z.array(z.string())]).catch([]),
   outcome: z.enum(OUTCOMES).catch("error"),
   detail: z.string().catch(""),
@@ -78,6 +79,12 @@ const RunReportSchema = z.looseObject({
   unknownBaselineEntries: z.array(BaselineRef).catch([]),
   counts: z.record(z.string(), z.number()).optional().catch(undefined),
   ok: z.boolean().optional().catch(undefined),
+  /** Fixtures run (older reports lack it: then those with runs). */
+  ran: z.number().optional().catch(undefined),
+  /** `run --shard i/n`: one part of a split run. */
+  shard: z.looseObject({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional(),
+  /** `run --bail`: the run stopped after this many failures; these fixtures did not run. */
+  stoppedEarly: z.looseObject({ maxFailures: z.number(), notRun: z.array(z.string()) }).optional(),
   /** Set by `matrix`: what this run stands for (e.g. a Codex release) and what its schema offers. */
   matrix: z
     .looseObject({

@@ -39,7 +39,14 @@ export function summaryLine(r: SuiteReport): string {
     c.error ? `${c.error} errors` : "",
   ].filter(Boolean);
   const notApplicable = c.skip ? `, ${c.skip} not applicable` : "";
-  return `${parts.join(", ")} (${r.ran} fixtures run${notApplicable}, ${(r.durationMs / 1000).toFixed(1)} s)`;
+  return `${parts.join(", ")} (${r.ran} fixtures run${notApplicable}, ${(r.durationMs / 1000).toFixed(1)} s)${stoppedEarlyNote(r)}`;
+}
+
+/** After `run --bail`: say the run stopped and how much of it did not run. */
+export function stoppedEarlyNote(r: Pick<SuiteReport, "stoppedEarly">): string {
+  const s = r.stoppedEarly;
+  if (!s) return "";
+  return `; stopped early after ${s.maxFailures} failure${s.maxFailures === 1 ? "" : "s"} (--bail): ${s.notRun.length} fixture${s.notRun.length === 1 ? "" : "s"} did not run`;
 }
 
 /**

@@ -6,7 +6,7 @@ import { relative, resolve } from "node:path";
 import process from "node:process";
 import { findNodeAtLocation, parseTree } from "jsonc-parser";
 import type { FixtureReport, SuiteReport } from "../suite.ts";
-import { failedRun, plainClosingLine } from "./common.ts";
+import { failedRun, plainClosingLine, stoppedEarlyNote } from "./common.ts";
 
 /** Escaping rules of workflow commands: message data, and property values (file, title). */
 const escapeData = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -48,6 +48,7 @@ export function renderGithub(r: SuiteReport, env: NodeJS.ProcessEnv = process.en
   for (const e of r.unknownBaselineEntries) {
     lines.push(`::error title=${escapeProperty("stale baseline entry")}::${escapeData(`the baseline lists ${e.fixture}, which is not in the corpus (${e.reason})`)}`);
   }
+  if (r.stoppedEarly) lines.push(`::warning title=${escapeProperty("run stopped early")}::${escapeData(stoppedEarlyNote(r).replace(/^; /, ""))}`);
   lines.push(plainClosingLine(r));
   return `${lines.join("\n")}\n`;
 }

@@ -1,6 +1,6 @@
 // TAP version 14: every case of the run (fixtures, stale baseline entries, properties).
 import type { SuiteReport } from "../suite.ts";
-import { reportCases } from "./common.ts";
+import { reportCases, stoppedEarlyNote } from "./common.ts";
 
 const oneLine = (s: string) => s.replace(/\n/g, " ");
 
@@ -27,5 +27,7 @@ export function renderTap(r: SuiteReport): string {
         out.push(`not ok ${n} ${desc}`, "  ---", `  outcome: ${c.outcome}`, `  message: ${JSON.stringify(c.detail)}`, ...(c.file ? [`  file: ${JSON.stringify(c.file)}`] : []), "  ...");
     }
   });
+  // The TAP word for a run that stopped before the end.
+  if (r.stoppedEarly) out.push(`Bail out! ${stoppedEarlyNote(r).replace(/^; /, "")}`);
   return `${out.join("\n")}\n`;
 }

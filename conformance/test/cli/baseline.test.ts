@@ -1,21 +1,13 @@
 // --update-baseline edits the JSONC file: comments and reasons of surviving entries stay,
 // only the fixtures of the run are touched (so it works with --filter), the exit status
 // agrees with the report it prints, and lint flags the TODO reasons it leaves.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cli, cliBuilt, NODE, PARTIAL_SERVER } from "../support/cli.ts";
+import { FAILS as bad, PASSES as ok, tempCorpus } from "../support/temp-corpus.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "asc-baseline-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const fx = join(dir, "fx");
-mkdirSync(join(fx, "t"), { recursive: true });
-mkdirSync(join(fx, "implementations"));
-const ok = [{ step: "sleep", ms: 1 }];
-const bad = [{ step: "waitFile", path: "never", withinMs: 50 }];
-const write = (id: string, steps: unknown[], extra: object = {}) =>
-  writeFileSync(join(fx, "t", `${id}.jsonc`), JSON.stringify({ id, title: id, spec: "s", steps, ...extra }));
+const { fx, write } = tempCorpus("asc-baseline-");
 write("t.bad", bad);
 write("t.fixed", ok);
 write("t.other", bad);
