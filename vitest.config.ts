@@ -3,9 +3,10 @@ import { defineConfig } from "vitest/config";
 // Under Deno (`npx deno task test`) the suite checks that the kit and the server run on that
 // runtime. The reliability scenarios (hundreds of MiB, SIGKILL, floods) and the mutation
 // catalogue judge the server's and the corpus's behaviour, which does not depend on the
-// test runner's runtime: they run under Node only, to keep CI within its time budget.
+// test runner's runtime, and the split-run tests drive the CLI as a Node child whatever the
+// runner: they run under Node only, to keep CI within its time budget.
 const deno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
-const NODE_ONLY = ["reference-server/test/reliability/**", "conformance/test/mutants.test.ts", "conformance/test/mutants-command.test.ts"];
+const NODE_ONLY = ["reference-server/test/reliability/**", "conformance/test/mutants.test.ts", "conformance/test/mutants-command.test.ts", "conformance/test/cli/split-runs.test.ts"];
 
 export default defineConfig({
   test: {
