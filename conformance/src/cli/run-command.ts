@@ -17,6 +17,7 @@ import { RUN_DEFAULTS } from "../properties/report.ts";
 import { appendsTo } from "../reporters/github.ts";
 import { REPORTERS, renderReporter, type ReporterName } from "../reporters/index.ts";
 import { prettyProgress } from "../reporters/pretty.ts";
+import { formatTimings } from "../timings.ts";
 import { defaultJobs, rejudge, runSuite, selectFixtures, type Selection, type SuiteReport } from "../suite.ts";
 
 interface ReporterSpec {
@@ -46,6 +47,7 @@ interface RunOptions {
   properties?: boolean;
   seed?: number;
   regressions?: string | boolean;
+  timings?: boolean;
 }
 
 /** A selection that runs nothing is a mistake (a typo in --filter/--tag, an empty folder), not a pass. */
@@ -129,6 +131,7 @@ async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<v
     report = { ...report, properties, ok: report.ok && properties.ok };
   }
   writeReports(specs, report, opts);
+  if (opts.timings) process.stderr.write(formatTimings(report));
   process.exitCode = report.ok ? EXIT_OK : EXIT_FAIL;
 }
 
@@ -173,5 +176,6 @@ export function runCommand(): Command {
     .option("--seed <seed>", "the properties' fast-check seed (default: random, printed)", seedValue)
     .option("--regressions <dir>", "write each shrunk property failure as a fixture into this folder (default: nowhere)")
     .option("--no-regressions", "write no regression fixtures (the default)")
+    .option("--timings", "after the run, print on stderr where the time went: per phase (setup, spawn, handshake, steps, quiet waits, leftover scan, teardown, cleanup) and the slowest fixtures; the JSON report has each run's timings")
     .action(async (opts: RunOptions) => runAction(opts, reporters));
 }
