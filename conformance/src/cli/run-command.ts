@@ -25,6 +25,9 @@ interface ReporterSpec {
   out?: string;
 }
 
+/** Without --jobs: up to this many fixtures per core while the CPU is idle. */
+const AUTO_MAX_JOBS_PER_JOB = 4;
+
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
 
@@ -36,7 +39,8 @@ interface RunOptions {
   fixtures?: string[];
   filter?: string[];
   tag?: string[];
-  jobs: number;
+  jobs?: number;
+  maxJobs?: number;
   timeoutMultiplier: number;
   repeat: number;
   updateBaseline?: boolean;
@@ -99,11 +103,15 @@ async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<v
   const probe = probeArgv();
   await preflight(impl, probe, mult);
   const livePretty = specs.some((r) => r.name === "pretty" && !r.out);
+  // Without --jobs, more fixtures run at once while the CPU is idle (idle-gate.ts).
+  const jobs = opts.jobs ?? defaultJobs();
+  const maxJobs = opts.maxJobs ?? (opts.jobs === undefined ? AUTO_MAX_JOBS_PER_JOB * jobs : jobs);
   let report = await runSuite(
     impl,
     selection,
     {
-      jobs: opts.jobs,
+      jobs,
+      maxJobs,
       repeat: opts.repeat,
       timeoutMultiplier: opts.timeoutMultiplier,
       strict: Boolean(opts.strict),
@@ -149,7 +157,8 @@ export function runCommand(): Command {
     .option("--filter <glob>", "only fixture ids matching this glob; '!glob' excludes (repeatable)", collect)
     .option("--tag <tag>", "only fixtures with this tag (repeatable)", collect)
     .option("--feature <feature>", "claimed optional feature, overriding the descriptor (repeatable; see `list --features`)", collect)
-    .option("--jobs <n>", "fixtures run in parallel", positiveInt, defaultJobs())
+    .option("--jobs <n>", `fixtures run in parallel whatever the load (default: the number of cores, ${defaultJobs()} here)`, positiveInt)
+    .option("--max-jobs <n>", `up to this many while the machine's CPU is mostly idle, one more at a time (default: ${AUTO_MAX_JOBS_PER_JOB} × --jobs without --jobs, else --jobs)`, positiveInt)
     .option("--timeout-multiplier <x>", "scale every timeout (slow machines, sanitizers)", positiveNumber, 1)
     .addOption(
       new Option("--reporter <name>", `a reporter: ${REPORTERS.join(", ")} (repeatable; each may be followed by --out)`).argParser((v: string) => {
