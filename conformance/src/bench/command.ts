@@ -85,12 +85,13 @@ async function runBench(root: string, cli: CliOptions): Promise<number> {
   const servers = [{ label: "server", command: cli.server }, ...(cli.vs ? [{ label: "vs", command: cli.vs }] : [])];
   const runs: ServerRun[] = [];
   try {
-    // Cold starts alternate between the servers (side by side), before anything else runs.
-    const starts = selected.has("cold-start") ? await coldStart(servers.map((s) => s.command), options) : [];
+    // Cold starts and streaming alternate between the servers (side by side), before the rest.
+    const commands = servers.map((s) => s.command);
+    const starts = selected.has("cold-start") ? await coldStart(commands, options) : [];
+    const streams = selected.has("streaming") ? await streaming(commands, options) : [];
     for (const [k, server] of servers.entries()) {
       console.error(`${server.label}: ${server.command}`);
-      const measurements: Measurement[] = [...(starts[k] ?? [])];
-      if (selected.has("streaming")) measurements.push(...(await streaming(server.command, options)));
+      const measurements: Measurement[] = [...(starts[k] ?? []), ...(streams[k] ?? [])];
       if (selected.has("latency")) measurements.push(...(await latency(server.command, options)));
       if (selected.has("concurrency")) measurements.push(...(await concurrency(server.command, options)));
       if (selected.has("memory")) measurements.push(...(await memory(server.command, options)));
