@@ -3,15 +3,18 @@
 // With two servers the starts alternate (A, B, A, B, ...), so that a shared machine's
 // changing load falls on both alike.
 import { BenchClient } from "../client.ts";
+import { cpuSupported, treeCpuMs } from "../cpu.ts";
 import { percentile, summarize } from "../stats.ts";
 import type { BenchOptions, Measurement } from "../types.ts";
 
-async function startOnce(serverCommand: string, cwd: string): Promise<number> {
+/** Wall time to the reply, and the CPU time the server's process tree had used by then. */
+async function startOnce(serverCommand: string, cwd: string): Promise<{ wallMs: number; cpuMs: number | undefined }> {
   const start = performance.now();
   const client = new BenchClient(serverCommand, cwd);
   try {
     await client.initialize();
-    return performance.now() - start;
+    const wallMs = performance.now() - start;
+    return { wallMs, cpuMs: cpuSupported() ? treeCpuMs(client.pid) : undefined };
   } finally {
     await client.close();
   }
@@ -20,13 +23,15 @@ async function startOnce(serverCommand: string, cwd: string): Promise<number> {
 /** One list of measurements per server, in the order given. */
 export async function coldStart(serverCommands: readonly string[], o: BenchOptions): Promise<Measurement[][]> {
   const samples = serverCommands.map((): number[] => []);
+  const cpu = serverCommands.map((): number[] => []);
   const errors = serverCommands.map(() => 0);
   const notes = serverCommands.map((): string | undefined => undefined);
   for (let i = 0; i < o.warmup + o.coldStarts; i++) {
     for (const [k, command] of serverCommands.entries()) {
       try {
-        const ms = await startOnce(command, o.cwd);
-        if (i >= o.warmup) samples[k]!.push(ms);
+        const { wallMs, cpuMs } = await startOnce(command, o.cwd);
+        if (i >= o.warmup) samples[k]!.push(wallMs);
+        if (i >= o.warmup && cpuMs !== undefined) cpu[k]!.push(cpuMs);
       } catch (e) {
         errors[k]!++;
         notes[k] = (e as Error).message;
@@ -42,6 +47,10 @@ export async function coldStart(serverCommands: readonly string[], o: BenchOptio
     return [
       { ...base, metric: `spawn to initialize reply (${o.coldStarts} starts): median`, summary: summarize(sorted), samples: sorted },
       { ...base, metric: `spawn to initialize reply (${o.coldStarts} starts): p90`, summary: summarize([p90]), samples: [p90] },
+      // Less moved by other load than wall time: what the start costs the machine.
+      ...(cpu[k]!.length
+        ? [{ ...base, metric: `CPU time of the server's process tree by the reply: median`, summary: summarize(cpu[k]!), samples: cpu[k]! }]
+        : []),
     ];
   });
 }
