@@ -20,6 +20,7 @@ import { createValidator, type MessageValidator } from "./schema-check.ts";
 import { packageRoot } from "./probe-path.ts";
 import type { ExitInfo, TranscriptEntry } from "./server-process.ts";
 import { openServer, type LaunchSpec, type ServerConnection, type SocketTarget } from "./transports/index.ts";
+import { PhaseClock, type FixtureTimings } from "./timings.ts";
 import { expandString, expandValue, type Vars } from "./vars.ts";
 
 export const KIT_NAME = "app-server-conformance";
@@ -68,6 +69,8 @@ export interface FixtureResult {
   serverInfo?: { userAgent?: string; platformFamily?: string; platformOs?: string };
   /** How the server (or connection) ended before the kit's teardown, if it did. */
   serverExit?: ExitInfo;
+  /** Where this run's wall time went, phase by phase (docs/performance.md). */
+  timings?: FixtureTimings;
 }
 
 interface Inbound {
@@ -111,6 +114,7 @@ class Session {
   readonly ctx: MatchContext;
   readonly validator: MessageValidator;
   readonly experimentalConnection: boolean;
+  readonly clock = new PhaseClock();
 
   constructor(
     readonly fixture: Fixture,
@@ -357,7 +361,7 @@ async function runStep(s: Session, step: Step): Promise<void> {
       return expectStream(s, step);
     case "expectSilence": {
       const start = s.inbox.length;
-      await new Promise((r) => setTimeout(r, Math.round(step.ms * s.mult)));
+      await s.clock.time("quiet", () => new Promise((r) => setTimeout(r, Math.round(step.ms * s.mult))));
       const noisy = s.inbox.slice(start).filter((e) => e.surface);
       if (noisy.length) throw new StepFailure(`expected silence for ${step.ms} ms, got ${noisy.map(describe).join(" | ")}`);
       return;
@@ -389,16 +393,19 @@ async function runStep(s: Session, step: Step): Promise<void> {
     }
     case "expectNoLeftovers": {
       const deadline = Date.now() + s.stepMs(step.withinMs ?? 3000);
-      let live = livePids(s.pidDir);
-      while (live.length && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-        live = livePids(s.pidDir);
-      }
+      const live = await s.clock.time("leftoverScan", async () => {
+        let pids = livePids(s.pidDir);
+        while (pids.length && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50));
+          pids = livePids(s.pidDir);
+        }
+        return pids;
+      });
       if (live.length) throw new StepFailure(`leftover child processes: ${live.map(describePid).join(", ")}`);
       return;
     }
     case "sleep":
-      await new Promise((r) => setTimeout(r, Math.round(step.ms * s.mult)));
+      await s.clock.time("quiet", () => new Promise((r) => setTimeout(r, Math.round(step.ms * s.mult))));
       return;
     case "waitFile": {
       const path = s.path(step.path);
@@ -532,11 +539,13 @@ export function scrubbedEnv(extra: Record<string, string>): Record<string, strin
 
 export async function runFixture(fixture: Fixture, opts: RunOptions): Promise<FixtureResult> {
   const started = Date.now();
+  const setupStarted = performance.now();
   const workspace = realpathSync(mkdtempSync(join(tmpdir(), "asc-ws-")));
   const pidDir = realpathSync(mkdtempSync(join(tmpdir(), "asc-pids-")));
   const vars: Vars = { workspace, probe: opts.probe, extra: { pathSep: sep, node: process.execPath }, env: process.env };
   const mult = opts.timeoutMultiplier;
   const s = new Session(fixture, vars, mult, pidDir);
+  const clock = s.clock;
   let stepsRun = 0;
   let harnessError: string | undefined;
   let serverInfo: FixtureResult["serverInfo"];
@@ -550,6 +559,8 @@ export async function runFixture(fixture: Fixture, opts: RunOptions): Promise<Fi
       [PID_DIR_VAR]: pidDir,
     });
     const launch = opts.server.launch;
+    clock.add("setup", performance.now() - setupStarted);
+    const spawnStarted = performance.now();
     s.server = openServer({
       argv: opts.server.argv,
       cwd: workspace,
@@ -559,8 +570,10 @@ export async function runFixture(fixture: Fixture, opts: RunOptions): Promise<Fi
       ...(launch !== undefined ? { launch: { ...launch, startTimeoutMs: launch.startTimeoutMs ?? Math.round(10_000 * mult) } } : {}),
       ...(opts.server.connect !== undefined ? { connect: opts.server.connect } : {}),
     });
+    clock.add("spawn", performance.now() - spawnStarted);
     const body = async () => {
       const mode = handshakeOf(fixture);
+      const handshakeStarted = performance.now();
       if (mode !== "none") {
         s.pending.set(idKey(HANDSHAKE_ID), "initialize");
         s.sendMessage({
@@ -586,23 +599,30 @@ export async function runFixture(fixture: Fixture, opts: RunOptions): Promise<Fi
           }
         } catch (e) {
           if (e instanceof StepFailure) {
+            clock.add("handshake", performance.now() - handshakeStarted);
             s.failures.push({ step: "handshake", message: e.message });
             return;
           }
           throw e;
         }
         s.sendMessage({ method: "initialized" });
+        clock.add("handshake", performance.now() - handshakeStarted);
       }
+      const stepsStarted = performance.now();
+      // Counted on every way out of the loop, failures included.
+      const stepsDone = () => clock.add("steps", performance.now() - stepsStarted);
       for (const [i, step] of fixture.steps.entries()) {
         stepsRun = i + 1;
         try {
           await runStep(s, step);
         } catch (e) {
+          stepsDone();
           if (!(e instanceof StepFailure)) throw e;
           s.failures.push({ step: stepName(step, i), message: `${step.step}: ${e.message}` });
           return;
         }
       }
+      stepsDone();
     };
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<"timeout">((r) => {
@@ -616,15 +636,18 @@ export async function runFixture(fixture: Fixture, opts: RunOptions): Promise<Fi
   } finally {
     serverExit = s.exitInfo;
     if (s.server) {
-      await s.server.stop(Math.round(1500 * mult));
+      const server = s.server;
+      await clock.time("teardown", () => server.stop(Math.round(1500 * mult)));
       if (s.server.spawnError) harnessError ??= `could not start the server: ${s.server.spawnError.message}`;
     }
-    const killed = killRecorded(pidDir);
+    const killed = await clock.time("leftoverScan", async () => killRecorded(pidDir));
     if (killed.length) s.server?.note(`killed leftover probe processes ${killed.join(", ")}`);
-    if (!opts.keepWorkspace) {
-      rmSync(workspace, { recursive: true, force: true, maxRetries: 3 });
-    }
-    rmSync(pidDir, { recursive: true, force: true, maxRetries: 3 });
+    await clock.time("cleanup", async () => {
+      if (!opts.keepWorkspace) {
+        rmSync(workspace, { recursive: true, force: true, maxRetries: 3 });
+      }
+      rmSync(pidDir, { recursive: true, force: true, maxRetries: 3 });
+    });
   }
   // A copy: a step still waiting after a fixture timeout may record more failures later.
   const failures = harnessError ? [{ step: "harness", message: harnessError }, ...s.failures] : [...s.failures];
@@ -637,5 +660,6 @@ export async function runFixture(fixture: Fixture, opts: RunOptions): Promise<Fi
     transcript: [...(s.server?.transcript ?? [])],
     ...(serverInfo ? { serverInfo } : {}),
     ...(serverExit ? { serverExit } : {}),
+    timings: clock.timings(),
   };
 }

@@ -6,6 +6,7 @@ import { judge, type BaselineEntry, type Verdict } from "./baseline.ts";
 import { requiredFeatures } from "./fixture/features.ts";
 import type { Fixture } from "./fixture/format.ts";
 import type { LoadedFixture } from "./fixture/load.ts";
+import { IdleGate } from "./idle-gate.ts";
 import type { Implementation } from "./implementation.ts";
 import type { PropertiesReport } from "./properties/report.ts";
 import { KIT_NAME, KIT_VERSION, runFixture, type FixtureResult } from "./run-fixture.ts";
@@ -46,7 +47,8 @@ export interface SuiteReport {
   kit: { name: string; version: string };
   startedAt: string;
   durationMs: number;
-  options: { jobs: number; repeat: number; timeoutMultiplier: number; filter: string[]; tags: string[]; strict: boolean };
+  /** maxJobs and peakJobs (the most fixtures that ran at once) only when the idle gate could add jobs. */
+  options: { jobs: number; maxJobs?: number; peakJobs?: number; repeat: number; timeoutMultiplier: number; filter: string[]; tags: string[]; strict: boolean };
   fixtures: FixtureReport[];
   /** Baseline entries naming fixtures that are not in the corpus (stale, like a stale fixture). */
   unknownBaselineEntries: BaselineEntry[];
@@ -107,7 +109,10 @@ export interface SuiteEvents {
 }
 
 export interface SuiteOptions {
+  /** Fixtures run at once whatever the load. */
   jobs: number;
+  /** Up to this many at once while the CPU is mostly idle (idle-gate.ts); default `jobs`. */
+  maxJobs?: number;
   repeat: number;
   timeoutMultiplier: number;
   strict: boolean;
@@ -180,10 +185,16 @@ export async function runSuite(
   let failed = 0;
   const stop = () => opts.maxFailures !== undefined && failed >= opts.maxFailures;
   events.onStart?.(total, selection.skipped.length);
+  const maxJobs = Math.max(opts.jobs, opts.maxJobs ?? opts.jobs);
+  const gate = new IdleGate({ floor: opts.jobs, ceiling: maxJobs });
   const worker = async () => {
     for (;;) {
+      await gate.enter();
       const lf = stop() ? undefined : queue.shift();
-      if (!lf) return;
+      if (!lf) {
+        gate.done();
+        return;
+      }
       const runs: FixtureResult[] = [];
       for (let i = 0; i < Math.max(1, opts.repeat); i++) {
         runs.push(
@@ -216,10 +227,12 @@ export async function runSuite(
       reports.set(f.id, report);
       if (FATAL.has(report.outcome)) failed++;
       done++;
+      gate.done();
       events.onFixtureDone?.(report, done, total);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, total || 1)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(maxJobs, total || 1)) }, worker));
+  gate.close();
   for (const { loaded, reason } of selection.skipped) {
     const f = loaded.fixture;
     reports.set(f.id, {
@@ -261,6 +274,7 @@ export async function runSuite(
     durationMs: Date.now() - started,
     options: {
       jobs: opts.jobs,
+      ...(maxJobs > opts.jobs ? { maxJobs, peakJobs: gate.peak } : {}),
       repeat: opts.repeat,
       timeoutMultiplier: mult,
       filter: opts.filter,

@@ -3,7 +3,7 @@
 // (TCP or Unix socket) with one Connection per client. Every child's group is killed first.
 import { denoPort, nonBlockingStdout, readLines, writablePort, type OutboundPort } from "./transport/stdio.ts";
 import { Connection, DEFAULT_LIMITS, type ConnectionLimits } from "./transport/connection.ts";
-import { startListener, type Listener, type ListenerOptions } from "./transport/ws.ts";
+import type { Listener, ListenerOptions } from "./transport/ws.ts";
 import type { ServerConfig } from "./config.ts";
 import { log } from "./log.ts";
 
@@ -56,6 +56,8 @@ export interface ListenOptions extends Omit<ListenerOptions, "config"> {
 
 /** Serves WebSocket connections until SIGTERM/SIGINT/SIGHUP; stdin is not read. */
 export async function serveListener(config: ServerConfig, options: ListenOptions): Promise<Listener> {
+  // Loaded here, not up front: ws and node:http cost a stdio server's cold start ~50 ms.
+  const { startListener } = await import("./transport/ws.ts");
   const listener = await startListener({ ...options, config });
   let stopping = false;
   const shutdown = (why: string) => {

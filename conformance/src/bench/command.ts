@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { Command, Option } from "commander";
 import { packageRoot } from "../probe-path.ts";
 import { renderJson, renderText, type ServerRun } from "./report.ts";
+import { coldStart } from "./scenarios/cold-start.ts";
 import { concurrency } from "./scenarios/concurrency.ts";
 import { kitSpeed } from "./scenarios/kit-speed.ts";
 import { latency } from "./scenarios/latency.ts";
@@ -17,7 +18,7 @@ import { machineLimit, streaming } from "./scenarios/streaming.ts";
 import type { BenchOptions, Measurement } from "./types.ts";
 
 const MiB = 1024 * 1024;
-const SCENARIOS = ["streaming", "latency", "concurrency", "memory", "kit", "schema-gate", "report"] as const;
+const SCENARIOS = ["cold-start", "streaming", "latency", "concurrency", "memory", "kit", "schema-gate", "report"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 /** The bundled reference server's command line (the default for bench and reliability). */
@@ -35,6 +36,7 @@ export function benchCommand(): Command {
     .addOption(new Option("--only <names...>", "run only these scenarios").choices([...SCENARIOS]))
     .option("--repeats <n>", "measured repetitions per scenario", (v) => Number(v), 3)
     .option("--warmup <n>", "unmeasured warm-up repetitions", (v) => Number(v), 1)
+    .option("--cold-starts <n>", "measured server starts in the cold-start scenario", (v) => Number(v), 30)
     .option("--stream-mib <n>", "bytes streamed per throughput run, in MiB", (v) => Number(v), 256)
     .option("--latency-count <n>", "sequential requests per latency run", (v) => Number(v), 200)
     .option("--concurrency <n>", "concurrent commands in the concurrency run", (v) => Number(v), 100)
@@ -53,6 +55,7 @@ interface CliOptions {
   only?: ScenarioName[];
   repeats: number;
   warmup: number;
+  coldStarts: number;
   streamMib: number;
   latencyCount: number;
   concurrency: number;
@@ -68,6 +71,7 @@ async function runBench(root: string, cli: CliOptions): Promise<number> {
     cwd: workdir,
     repeats: quick ? 1 : cli.repeats,
     warmup: quick ? 0 : cli.warmup,
+    coldStarts: quick ? 5 : cli.coldStarts,
     streamBytes: (quick ? 16 : cli.streamMib) * MiB,
     latencyCount: quick ? 20 : cli.latencyCount,
     concurrency: quick ? 10 : cli.concurrency,
@@ -81,10 +85,13 @@ async function runBench(root: string, cli: CliOptions): Promise<number> {
   const servers = [{ label: "server", command: cli.server }, ...(cli.vs ? [{ label: "vs", command: cli.vs }] : [])];
   const runs: ServerRun[] = [];
   try {
-    for (const server of servers) {
+    // Cold starts and streaming alternate between the servers (side by side), before the rest.
+    const commands = servers.map((s) => s.command);
+    const starts = selected.has("cold-start") ? await coldStart(commands, options) : [];
+    const streams = selected.has("streaming") ? await streaming(commands, options) : [];
+    for (const [k, server] of servers.entries()) {
       console.error(`${server.label}: ${server.command}`);
-      const measurements: Measurement[] = [];
-      if (selected.has("streaming")) measurements.push(...(await streaming(server.command, options)));
+      const measurements: Measurement[] = [...(starts[k] ?? []), ...(streams[k] ?? [])];
       if (selected.has("latency")) measurements.push(...(await latency(server.command, options)));
       if (selected.has("concurrency")) measurements.push(...(await concurrency(server.command, options)));
       if (selected.has("memory")) measurements.push(...(await memory(server.command, options)));

@@ -6,6 +6,8 @@ export interface BenchOptions {
   cwd: string;
   repeats: number;
   warmup: number;
+  /** Measured server starts in the cold-start scenario. */
+  coldStarts: number;
   streamBytes: number;
   latencyCount: number;
   concurrency: number;

@@ -16,7 +16,11 @@ import { preflight } from "../preflight.ts";
 import { probeArgv } from "../probe-path.ts";
 import { RUN_DEFAULTS } from "../properties/report.ts";
 import { prettyProgress } from "../reporters/pretty.ts";
+import { formatTimings } from "../timings.ts";
 import { defaultJobs, rejudge, runSuite, selectFixtures, type Selection, type SuiteReport } from "../suite.ts";
+
+/** Without --jobs: up to this many fixtures per core while the CPU is idle. */
+const AUTO_MAX_JOBS_PER_JOB = 4;
 
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
@@ -29,7 +33,8 @@ interface RunOptions extends RunSelectionOptions {
   fixtures?: string[];
   filter?: string[];
   tag?: string[];
-  jobs: number;
+  jobs?: number;
+  maxJobs?: number;
   timeoutMultiplier: number;
   repeat: number;
   updateBaseline?: boolean;
@@ -40,6 +45,7 @@ interface RunOptions extends RunSelectionOptions {
   properties?: boolean;
   seed?: number;
   regressions?: string | boolean;
+  timings?: boolean;
 }
 
 /** A selection that runs nothing is a mistake (a typo in --filter/--tag, an empty folder), not a pass. */
@@ -82,11 +88,15 @@ async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<v
   const probe = probeArgv();
   await preflight(impl, probe, mult);
   const livePretty = specs.some((r) => r.name === "pretty" && !r.out);
+  // Without --jobs, more fixtures run at once while the CPU is idle (idle-gate.ts).
+  const jobs = opts.jobs ?? defaultJobs();
+  const maxJobs = opts.maxJobs ?? (opts.jobs === undefined ? AUTO_MAX_JOBS_PER_JOB * jobs : jobs);
   let report = await runSuite(
     impl,
     selection,
     {
-      jobs: opts.jobs,
+      jobs,
+      maxJobs,
       repeat: opts.repeat,
       timeoutMultiplier: opts.timeoutMultiplier,
       strict: Boolean(opts.strict),
@@ -117,6 +127,7 @@ async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<v
     report = { ...report, properties, ok: report.ok && properties.ok };
   }
   writeReports(specs, report, opts);
+  if (opts.timings) process.stderr.write(formatTimings(report));
   process.exitCode = report.ok ? EXIT_OK : EXIT_FAIL;
 }
 
@@ -133,7 +144,8 @@ export function runCommand(): Command {
     .option("--filter <glob>", "only fixture ids matching this glob; '!glob' excludes (repeatable)", collect)
     .option("--tag <tag>", "only fixtures with this tag (repeatable)", collect)
     .option("--feature <feature>", "claimed optional feature, overriding the descriptor (repeatable; see `list --features`)", collect)
-    .option("--jobs <n>", "fixtures run in parallel", positiveInt, defaultJobs())
+    .option("--jobs <n>", `fixtures run in parallel whatever the load (default: the number of cores, ${defaultJobs()} here)`, positiveInt)
+    .option("--max-jobs <n>", `up to this many while the machine's CPU is mostly idle, one more at a time (default: ${AUTO_MAX_JOBS_PER_JOB} × --jobs without --jobs, else --jobs)`, positiveInt)
     .option("--timeout-multiplier <x>", "scale every timeout (slow machines, sanitizers)", positiveNumber, 1);
   const reporters = reporterOptions(cmd);
   addSelectionOptions(cmd);
@@ -148,5 +160,6 @@ export function runCommand(): Command {
     .option("--seed <seed>", "the properties' fast-check seed (default: random, printed)", seedValue)
     .option("--regressions <dir>", "write each shrunk property failure as a fixture into this folder (default: nowhere)")
     .option("--no-regressions", "write no regression fixtures (the default)")
+    .option("--timings", "after the run, print on stderr where the time went: per phase (setup, spawn, handshake, steps, quiet waits, leftover scan, teardown, cleanup) and the slowest fixtures; the JSON report has each run's timings")
     .action(async (opts: RunOptions) => runAction(opts, reporters));
 }

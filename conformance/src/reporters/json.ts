@@ -10,6 +10,7 @@ export function renderJson(r: SuiteReport): string {
       durationMs: run.durationMs,
       stepsRun: run.stepsRun,
       failures: run.failures,
+      ...(run.timings ? { timings: run.timings } : {}),
       ...(f.outcome === "pass" || f.outcome === "skip" ? {} : { transcript: run.transcript }),
     })),
   }));

@@ -48,37 +48,46 @@ async function streamOnce(client: BenchClient, api: "process" | "exec", bytes: n
   return bytes / MiB / seconds;
 }
 
-async function measureApi(serverCommand: string, api: "process" | "exec", o: BenchOptions): Promise<Measurement> {
-  const samples: number[] = [];
-  let errors = 0;
-  let note: string | undefined;
-  const client = new BenchClient(serverCommand, o.cwd);
+/**
+ * One API through every server: a client per server, and the repetitions alternate between
+ * them (A, B, A, B, ...) so that a shared machine's changing load falls on both alike.
+ */
+async function measureApi(serverCommands: readonly string[], api: "process" | "exec", o: BenchOptions): Promise<Measurement[]> {
+  const samples = serverCommands.map((): number[] => []);
+  const errors = serverCommands.map(() => 0);
+  const notes = serverCommands.map((): string | undefined => undefined);
+  const clients = serverCommands.map((command) => new BenchClient(command, o.cwd));
   try {
-    await client.initialize();
+    await Promise.all(clients.map((c) => c.initialize()));
     for (let i = 0; i < o.warmup + o.repeats; i++) {
-      try {
-        const rate = await streamOnce(client, api, o.streamBytes, o.cwd, i);
-        if (i >= o.warmup) samples.push(rate);
-      } catch (e) {
-        errors++;
-        note = (e as Error).message;
+      for (const [k, client] of clients.entries()) {
+        try {
+          const rate = await streamOnce(client, api, o.streamBytes, o.cwd, i);
+          if (i >= o.warmup) samples[k]!.push(rate);
+        } catch (e) {
+          errors[k]!++;
+          notes[k] = (e as Error).message;
+        }
       }
     }
   } finally {
-    await client.close();
+    await Promise.all(clients.map((c) => c.close()));
   }
   const label = api === "process" ? "process/spawn" : "command/exec";
-  o.log(`  streaming via ${label}: ${samples.map((s) => s.toFixed(0)).join(", ")} MiB/s`);
-  return {
-    scenario: "1. streaming throughput",
-    metric: `${label}, ${o.streamBytes / MiB} MiB, no cap`,
-    unit: "MiB/s",
-    better: "higher",
-    summary: summarize(samples),
-    samples,
-    errors,
-    ...(note === undefined ? {} : { note }),
-  };
+  return serverCommands.map((_, k) => {
+    o.log(`  streaming via ${label} (server ${k + 1}): ${samples[k]!.map((s) => s.toFixed(0)).join(", ")} MiB/s`);
+    const note = notes[k];
+    return {
+      scenario: "1. streaming throughput",
+      metric: `${label}, ${o.streamBytes / MiB} MiB, no cap`,
+      unit: "MiB/s",
+      better: "higher" as const,
+      summary: summarize(samples[k]!),
+      samples: samples[k]!,
+      errors: errors[k]!,
+      ...(note === undefined ? {} : { note }),
+    };
+  });
 }
 
 /**
@@ -185,6 +194,9 @@ export async function machineLimit(o: BenchOptions): Promise<Measurement[]> {
   return out;
 }
 
-export async function streaming(serverCommand: string, o: BenchOptions): Promise<Measurement[]> {
-  return [await measureApi(serverCommand, "process", o), await measureApi(serverCommand, "exec", o)];
+/** One list of measurements per server, in the order given; the servers alternate. */
+export async function streaming(serverCommands: readonly string[], o: BenchOptions): Promise<Measurement[][]> {
+  const viaProcess = await measureApi(serverCommands, "process", o);
+  const viaExec = await measureApi(serverCommands, "exec", o);
+  return serverCommands.map((_, k) => [viaProcess[k]!, viaExec[k]!]);
 }

@@ -1,0 +1,49 @@
+// The idle gate: a floor of fixtures always runs; more start only while the CPU is idle.
+import { describe, expect, it } from "vitest";
+import { cpuIdleSampler, IdleGate } from "../src/idle-gate.ts";
+
+/** Runs `n` tasks of `ms` each through the gate; returns the most that ran at once. */
+async function run(gate: IdleGate, n: number, ms: number): Promise<number> {
+  let running = 0;
+  let peak = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      await gate.enter();
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, ms));
+      running--;
+      gate.done();
+    }),
+  );
+  gate.close();
+  return peak;
+}
+
+describe("idle gate", () => {
+  it("stays at the floor while the CPU is busy", async () => {
+    const gate = new IdleGate({ floor: 2, ceiling: 8, intervalMs: 5, sampler: () => 0.1 });
+    expect(await run(gate, 10, 40)).toBe(2);
+    expect(gate.peak).toBe(2);
+  });
+
+  it("adds one fixture per idle sample, up to the ceiling", async () => {
+    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: () => 0.9 });
+    expect(await run(gate, 12, 100)).toBe(4);
+  });
+
+  it("admits no more than the floor when the idle time is unknown", async () => {
+    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: () => undefined });
+    expect(await run(gate, 4, 20)).toBe(1);
+  });
+
+  it("the CPU sampler reads a fraction between 0 and 1", async () => {
+    const sample = cpuIdleSampler();
+    await new Promise((r) => setTimeout(r, 50));
+    const idle = sample();
+    if (idle !== undefined) {
+      expect(idle).toBeGreaterThanOrEqual(0);
+      expect(idle).toBeLessThanOrEqual(1);
+    }
+  });
+});
