@@ -5,7 +5,7 @@ import { sliceNamed } from "./mutation/slices.mjs";
 
 const slice = sliceNamed(process.env.MUTATION_SLICE ?? "output");
 // MUTATION_CORPUS, when set, overrides the slice's fixture globs (a narrower run).
-process.env.MUTATION_CORPUS ??= slice.corpus.join(",");
+process.env.MUTATION_CORPUS ??= slice.corpus.join(" ");
 const out = `reports/mutation/${slice.name}`;
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */

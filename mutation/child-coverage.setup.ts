@@ -31,17 +31,20 @@ interface TaskLike {
 
 // Stryker provides these to its own setup file; their keys are not in vitest's typed context.
 const provided = inject as unknown as (key: string) => unknown;
-const ns = ((globalThis as Record<string, unknown>)[provided("globalNamespace") as string] ??= {}) as {
+const namespace = provided("globalNamespace") as string | undefined;
+const ns = (namespace === undefined ? {} : ((globalThis as Record<string, unknown>)[namespace] ??= {})) as {
   mutantCoverage?: MutantCoverage;
 };
 
 const preload = pathToFileURL(fileURLToPath(new URL("./child-preload.mjs", import.meta.url))).href;
-if (!process.env.NODE_OPTIONS?.includes(preload)) {
+if (namespace !== undefined && !process.env.NODE_OPTIONS?.includes(preload)) {
   process.env[NODE_OPTIONS_BEFORE] = process.env.NODE_OPTIONS ?? "";
   process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --import ${preload}`.trim();
 }
 
-if (provided("mode") === "mutant") {
+if (namespace === undefined) {
+  // Not under Stryker (e.g. `vitest list --config mutation/vitest.config.ts`): nothing to carry.
+} else if (provided("mode") === "mutant") {
   delete process.env[COVERAGE_DIR];
   beforeAll(() => {
     process.env[MUTANT] = String(provided("activeMutant"));

@@ -2,7 +2,7 @@
 // one test per fixture lets Stryker's per-test coverage run, for each mutant of the reference
 // server, only the fixtures that reach it. The server is the one built from the mutated
 // sources (stryker.config.mjs, buildCommand); the judge is the kit's own source, never mutated.
-// MUTATION_CORPUS (comma-separated fixture-id globs, from mutation/slices.mjs) narrows the set.
+// MUTATION_CORPUS (space-separated fixture-id globs, from mutation/slices.mjs) narrows the set.
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
@@ -16,7 +16,7 @@ const CARRIED = ["NODE_OPTIONS", "STRYKER_CHILD_MUTANT", "STRYKER_CHILD_COVERAGE
 const reference = loadImplementation(join(ROOT, "fixtures/implementations/reference.jsonc"));
 const { fixtures, problems } = loadFixtures(join(ROOT, "fixtures"));
 if (problems.length) throw new Error(`the corpus does not load: ${problems.length} problem(s)`);
-const filter = (process.env.MUTATION_CORPUS ?? "").split(",").filter(Boolean);
+const filter = (process.env.MUTATION_CORPUS ?? "").split(/\s+/).filter(Boolean);
 const { selected } = selectFixtures(fixtures, { filter, tags: [], features: reference.features });
 
 for (const loaded of selected) {

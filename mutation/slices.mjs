@@ -13,7 +13,7 @@ export const SLICES = [
     about: "output pump (caps, chunking, drain deadline), text decoding, message pieces",
     mutate: [M("engine/output-pump"), M("util/text"), M("message-pieces")],
     tests: [T("output-pump"), T("session-output-delta"), T("process-output"), CORPUS],
-    corpus: ["exec.{stream,cap,drain,buffered}.*", "process.{stream,cap,drain}.*"],
+    corpus: ["exec.{cap,drain}.*", "process.{cap,drain}.*"],
   },
   {
     name: "payloads",
@@ -26,8 +26,8 @@ export const SLICES = [
     name: "dispatch",
     about: "handshake, experimental gating, request validation and dispatch",
     mutate: [M("dispatch"), M("session"), M("server"), M("decode"), M("handlers/initialize"), M("handlers/permission-profile")],
-    tests: [T("handshake"), T("exec-validation"), CORPUS],
-    corpus: ["handshake.*", "gating.*", "errors.*", "permissions.list"],
+    tests: [T("handshake"), T("exec-validation"), T("reliability/hostile-requests"), CORPUS],
+    corpus: ["handshake.*", "gating.*", "errors.order-*", "errors.unknown-method*", "permissions.list"],
   },
   {
     name: "framing",

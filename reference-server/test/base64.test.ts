@@ -52,6 +52,13 @@ const REJECTED: Array<[string, string]> = [
   ["AAAAAAA", "Invalid padding"],
   ["AAAAAAB", "Invalid padding"],
   ["QUJDRE==", "Invalid last symbol 69, offset 5."],
+  // A length of 4n+1 with a bad last byte reports that byte first, wherever else a bad one is.
+  ["!AAA!", "Invalid symbol 33, offset 4."],
+  ["!!!!!", "Invalid symbol 33, offset 4."],
+  ["AAAA!AAA!", "Invalid symbol 33, offset 8."],
+  ["!AAAB", "Invalid symbol 33, offset 0."],
+  ["!AAAA", "Invalid symbol 33, offset 0."],
+  ["A!AA=", "Invalid symbol 33, offset 1."],
 ];
 const ACCEPTED = ["","ABCD","AA==","AQ==","AAA=","AAAB","QUJDRA==","QUJDREU=","AAAAAAE="];
 
