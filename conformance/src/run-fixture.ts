@@ -68,6 +68,10 @@ export interface FixtureResult {
   serverInfo?: { userAgent?: string; platformFamily?: string; platformOs?: string };
   /** How the server (or connection) ended before the kit's teardown, if it did. */
   serverExit?: ExitInfo;
+  /** The fresh workspace the fixture ran in (removed unless keepWorkspace). */
+  workspace?: string;
+  /** The directory the probes recorded their pids in (removed). */
+  pidDir?: string;
 }
 
 interface Inbound {
@@ -637,5 +641,7 @@ export async function runFixture(fixture: Fixture, opts: RunOptions): Promise<Fi
     transcript: [...(s.server?.transcript ?? [])],
     ...(serverInfo ? { serverInfo } : {}),
     ...(serverExit ? { serverExit } : {}),
+    workspace,
+    pidDir,
   };
 }
