@@ -226,14 +226,18 @@ const followUpSession: fc.Arbitrary<Session> = fc
       }),
     });
     actions.push({ do: "awaitOutput", processId: "p", contains: "ready" });
+    let ended = false;
     for (const { f, unknownId } of g.during) {
       const params = unknownId ? { ...f.params, processId: "unknown" } : f.params;
       actions.push({ do: "send", id: id++, method: f.method, params }, { do: "awaitResponse", id: id - 1 });
       // after a terminate or a close the child's end races with what follows: stop here
-      if (!unknownId && (f.method === "command/exec/terminate" || (f.params as { closeStdin?: boolean }).closeStdin)) break;
+      ended = !unknownId && (f.method === "command/exec/terminate" || (f.params as { closeStdin?: boolean }).closeStdin === true);
+      if (ended) break;
     }
-    const endMethod = g.end === "close" ? "command/exec/write" : "command/exec/terminate";
-    actions.push({ do: "send", id: id++, method: endMethod, params: g.end === "close" ? { processId: "p", closeStdin: true } : { processId: "p" } });
+    if (!ended) {
+      const endMethod = g.end === "close" ? "command/exec/write" : "command/exec/terminate";
+      actions.push({ do: "send", id: id++, method: endMethod, params: g.end === "close" ? { processId: "p", closeStdin: true } : { processId: "p" } });
+    }
     actions.push({ do: "awaitResponse", id: execId });
     for (const f of g.after) actions.push({ do: "send", id: id++, method: f.method, params: f.params }, { do: "awaitResponse", id: id - 1 });
     return { area: "followups", handshake: "experimental" as const, actions };
@@ -342,7 +346,7 @@ const initializeSession: fc.Arbitrary<Session> = fc
     early: fc.option(gatedRequest, { nil: undefined }),
     inits: fc.array(initParams, { minLength: 0, maxLength: 2 }),
     initialized: fc.boolean(),
-    after: fc.array(gatedRequest, { maxLength: 2 }),
+    after: fc.array(gatedRequest, { minLength: 1, maxLength: 2 }),
   })
   .map((g) => {
     const actions: Action[] = [];
