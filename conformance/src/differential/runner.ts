@@ -44,6 +44,14 @@ function requestLookup(session: Session): (path: string[]) => unknown {
   const byId = new Map<string, unknown>();
   const byStream = new Map<string, unknown>();
   for (const a of session.actions) {
+    if (a.do === "raw") {
+      try {
+        const v = JSON.parse(a.line) as { id?: unknown; params?: unknown };
+        if (v && typeof v === "object" && "id" in v) byId.set(JSON.stringify(v.id), v.params ?? null);
+      } catch {
+        // not JSON: no request to look up
+      }
+    }
     if (a.do !== "send") continue;
     byId.set(JSON.stringify(a.id), a.params ?? null);
     const p = a.params as Record<string, unknown> | undefined;
