@@ -24,7 +24,10 @@ export interface KnownDifference {
   method: string;
   path?: string;
   kind?: DivergenceKind;
-  /** A matcher (fixture syntax) the request's params must match, e.g. {"permissionProfile": {"$type": "object"}}. */
+  /**
+   * A matcher (fixture syntax) the request's params must match as the session wrote them,
+   * e.g. {"permissionProfile": {"$type": "object"}}; "${workspace}" stands for itself.
+   */
   when?: unknown;
   reason: string;
 }
@@ -115,7 +118,7 @@ export function knownReason(d: Divergence, known: readonly KnownDifference[]): s
     if (!picomatch.isMatch(d.method, k.method)) continue;
     if (k.path !== undefined && !picomatch.isMatch(d.at, k.path, { dot: true })) continue;
     if (k.kind !== undefined && k.kind !== d.kind) continue;
-    if (k.when !== undefined && match(k.when, d.request ?? null, { vars: { workspace: "", probe: [] }, captures: new Map() }).length > 0) continue;
+    if (k.when !== undefined && match(k.when, d.request ?? null, { vars: { workspace: "${workspace}", probe: [] }, captures: new Map() }).length > 0) continue;
     return k.reason;
   }
   return undefined;

@@ -7,6 +7,10 @@ import { isRecord } from "../match.ts";
 import { packageRoot } from "../probe-path.ts";
 import { createValidator } from "../schema-check.ts";
 import type { Observation } from "../differential/observe.ts";
+import { expandValue, type Vars } from "../vars.ts";
+
+/** Variables as a run would expand them, so "invalid" is judged on the params actually sent. */
+const LINT_LIKE_VARS: Vars = { workspace: "/workspace", probe: ["/usr/bin/node", "/probe.js"], extra: { pathSep: "/", node: "/usr/bin/node" } };
 import { withFinalWaits, type Action, type Session } from "../differential/session.ts";
 
 /** Where each area's behaviour is specified (docs/protocol.md). */
@@ -102,12 +106,12 @@ export function fixtureFromTranscript(input: RecordInput): FixtureInput {
     switch (a.do) {
       case "send": {
         const hasParams = a.params !== undefined;
-        const invalid = validator.request(a.method, a.params, hasParams).length > 0;
+        const invalid = validator.request(a.method, expandValue(a.params, LINT_LIKE_VARS), hasParams).length > 0;
         steps.push({ step: "send", id: a.id, method: a.method, ...(hasParams ? { params: a.params } : {}), ...(invalid ? { invalid: true } : {}) });
         break;
       }
       case "notify": {
-        const invalid = validator.clientNotification(a.method, a.params).length > 0;
+        const invalid = validator.clientNotification(a.method, expandValue(a.params, LINT_LIKE_VARS)).length > 0;
         steps.push({ step: "notify", method: a.method, ...(a.params !== undefined ? { params: a.params } : {}), ...(invalid ? { invalid: true } : {}) });
         break;
       }
