@@ -42,9 +42,9 @@ describe.skipIf(!probeBuilt)("differential", () => {
     expect(report.findings.map((f) => f.signature)).toEqual([]);
   });
 
-  it("finds an output cap off by one, shrinks it to one request and records a fixture that tells the two apart", { timeout: 90_000 }, async () => {
+  it("finds an output cap off by one, shrinks it to one request and records a fixture that tells the two apart", { timeout: 150_000 }, async () => {
     const broken = mutant("cap-off-by-one");
-    const report = await runDifferential({ server: broken, oracle: reference, probe: PROBE, areas: ["exec"], seed: 15, runs: 3, jobs: 1, known: [] });
+    const report = await runDifferential({ server: broken, oracle: reference, probe: PROBE, areas: ["exec"], seed: 15, runs: 2, jobs: 1, known: [], shrinkBudgetMs: 15_000 });
     expect(report.findings.length).toBeGreaterThan(0);
     const finding = report.findings[0]!;
     expect(finding.session.actions.filter((a) => a.do === "send")).toHaveLength(1);

@@ -95,6 +95,8 @@ export interface DifferentialOptions {
   /** Independent searches run at once. */
   jobs: number;
   known: KnownDifference[];
+  /** Time fast-check may spend shrinking one finding (default a quarter of the budget, at most 60 s). */
+  shrinkBudgetMs?: number;
   onProgress?: (p: Progress) => void;
 }
 
@@ -149,8 +151,11 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
     let target: Set<string> | undefined;
     let last: { session: Session; result: PlayResult; fresh: Divergence[] } | undefined;
     let shrinks = 0;
+    let shrinkDeadline = Infinity;
+    const shrinkBudget = opts.shrinkBudgetMs ?? Math.min(60_000, (opts.budgetMs ?? 240_000) / 4);
     const prop = fc.asyncProperty(arb, async (session) => {
-      if (harnessError) return true;
+      // past the shrink budget every candidate "passes": fast-check keeps the smallest failure so far
+      if (harnessError || Date.now() > shrinkDeadline) return true;
       sessions++;
       if (target === undefined) runsLeft--;
       if (sessions % 10 === 0) progress();
@@ -176,6 +181,7 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
       if (failing) {
         if (target === undefined) {
           target = new Set([fresh[0]!.signature]);
+          shrinkDeadline = Date.now() + shrinkBudget;
           progress(`divergence ${fresh[0]!.signature}; shrinking`);
         } else shrinks++;
         last = { session, result, fresh };
