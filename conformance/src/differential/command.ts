@@ -5,10 +5,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { collect, positiveInt, positiveNumber, seedValue } from "../cli/arg-parsers.ts";
 import { BUILTIN_IMPLEMENTATIONS, implementationFromOptions, SetupError, type Implementation } from "../implementation.ts";
 import { probeArgv } from "../probe-path.ts";
-import { recordFindings } from "../record/record.ts";
-import { AREAS, type Area } from "./generators.ts";
-import { renderDifferentialJson, renderDifferentialMarkdown, renderDifferentialPretty } from "./report.ts";
-import { HarnessError, runDifferential } from "./runner.ts";
+import { AREAS, HarnessError, type Area } from "./areas.ts";
 
 const REPORTERS = ["pretty", "json", "markdown"] as const;
 
@@ -47,6 +44,10 @@ export function differentialCommand(): Command {
         const seed: number = opts.seed ?? (Math.random() * 2 ** 31) | 0;
         const budgetMs = opts.budget !== undefined ? opts.budget * 1000 : opts.runs !== undefined ? undefined : 60_000;
         const probe = probeArgv();
+        // loaded here: fast-check stays out of the other commands' start-up
+        const { runDifferential } = await import("./runner.ts");
+        const { recordFindings } = await import("../record/record.ts");
+        const { renderDifferentialJson, renderDifferentialMarkdown, renderDifferentialPretty } = await import("./report.ts");
         if (!opts.quiet) process.stderr.write(`differential: ${server.name} vs ${oracle.name}, seed ${seed}\n`);
         const report = await runDifferential({
           server,

@@ -5,8 +5,8 @@
 import * as fc from "fast-check";
 import type { Action, Session } from "./session.ts";
 
-export const AREAS = ["exec", "followups", "process", "initialize", "malformed", "world"] as const;
-export type Area = (typeof AREAS)[number];
+import { AREAS, type Area } from "./areas.ts";
+export { AREAS, type Area };
 
 const P = "${probe}";
 const W = "${workspace}";

@@ -7,7 +7,9 @@ import { Fixture } from "../fixture/format.ts";
 import type { Implementation } from "../implementation.ts";
 import { runFixture, type FixtureResult } from "../run-fixture.ts";
 import { compareObservations, knownReason, type Divergence, type KnownDifference } from "./compare.ts";
-import { sessionArbitrary, type Area } from "./generators.ts";
+import { HarnessError, type Area } from "./areas.ts";
+import { sessionArbitrary } from "./generators.ts";
+export { HarnessError };
 import { NORMALISATION_VERSION } from "./normalise.ts";
 import { observe, type Observation } from "./observe.ts";
 import { drivingFixture, type Session } from "./session.ts";
@@ -79,8 +81,6 @@ function singleRequests(session: Session): Session[] {
   return out.length > 1 ? out : [];
 }
 
-/** The kit could not run a session at all (a setup problem, exit status 2). */
-export class HarnessError extends Error {}
 
 export interface DifferentialOptions {
   server: Implementation;

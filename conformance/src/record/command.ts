@@ -4,7 +4,6 @@ import { Command } from "commander";
 import { implementationArg } from "../differential/command.ts";
 import { SetupError } from "../implementation.ts";
 import { probeArgv } from "../probe-path.ts";
-import { recordScript } from "./record.ts";
 
 export function recordCommand(): Command {
   return new Command("record")
@@ -19,6 +18,7 @@ export function recordCommand(): Command {
     .action(async (opts) => {
       try {
         const oracle = implementationArg(opts.server);
+        const { recordScript } = await import("./record.ts");
         const { file, problems } = await recordScript(opts.script, { dir: opts.out, oracle, probe: probeArgv() });
         process.stdout.write(`${file}\n`);
         for (const p of problems) process.stderr.write(`record: ${p}\n`);

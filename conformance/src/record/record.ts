@@ -8,7 +8,7 @@ import { parseJsonc } from "../../../schema/src/jsonc.ts";
 import type { Finding } from "../differential/runner.ts";
 import { observe } from "../differential/observe.ts";
 import { drivingFixture, type Session } from "../differential/session.ts";
-import { AREAS } from "../differential/generators.ts";
+import { AREAS } from "../differential/areas.ts";
 import { Fixture, type FixtureInput } from "../fixture/format.ts";
 import { SetupError, type Implementation } from "../implementation.ts";
 import { lintFixture } from "../lint.ts";
