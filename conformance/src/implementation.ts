@@ -131,6 +131,17 @@ export const PropertyClaimsSpec = z
   })
   .strict();
 
+/** Differences from the oracle this implementation declares, each with its reason (docs/differential.md). */
+export const KnownDifferenceSpec = z
+  .object({
+    method: z.string().min(1).meta({ description: "Glob over the method the divergence concerns (e.g. `command/exec`, `process/**`, `session`)." }),
+    path: z.string().optional().meta({ description: "Glob over the path inside the message, e.g. `error.message`, `stdout`, `result.*` (default: any)." }),
+    kind: z.enum(["value", "type", "missing", "extra", "outcome"]).optional().meta({ description: "The kind of divergence (default: any)." }),
+    when: z.unknown().optional().meta({ description: "A matcher (fixture syntax) the params of the request concerned must match, e.g. {\"permissionProfile\": {\"$type\": \"object\"}}." }),
+    reason: z.string().min(1).meta({ description: "Why the difference is accepted." }),
+  })
+  .strict();
+
 export const ImplementationDescriptor = z
   .object({
     $schema: z.string().optional(),
@@ -149,6 +160,11 @@ export const ImplementationDescriptor = z
       .meta({ description: "Expected failures: a path to a baseline file (relative to the descriptor) or inline entries." }),
     setupHint: z.string().optional().meta({ description: "Shown when the server cannot be started." }),
     properties: PropertyClaimsSpec.optional().meta({ description: "Claims the property-based tests rely on." }),
+    differential: z
+      .object({ knownDifferences: z.array(KnownDifferenceSpec).default([]) })
+      .strict()
+      .optional()
+      .meta({ description: "What `differential` accepts as known differences from the oracle (docs/differential.md)." }),
   })
   .strict()
   .meta({ title: "app-server-conformance implementation descriptor" });
@@ -171,6 +187,8 @@ export interface Implementation {
   baselineFile: string | undefined;
   baseline: BaselineEntry[];
   setupHint: string | undefined;
+  /** Declared differences from the oracle (`differential`). */
+  knownDifferences?: z.infer<typeof KnownDifferenceSpec>[];
   /** Launch mode: start `argv` per fixture listening on a socket (descriptor `transport`). */
   launch?: LaunchSpec;
   /** Ad-hoc socket mode: connect to this running server (`--server ws://…` / `unix://…`). */
@@ -268,6 +286,7 @@ export function loadImplementation(file: string, env: NodeJS.ProcessEnv = proces
     baselineFile,
     baseline,
     setupHint: d.setupHint,
+    knownDifferences: d.differential?.knownDifferences ?? [],
     ...(d.transport !== undefined && d.transport.kind !== "stdio" ? { launch: d.transport } : {}),
   };
 }

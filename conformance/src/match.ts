@@ -174,7 +174,10 @@ function matchOperator(op: Record<string, unknown>, actual: Actual, ctx: MatchCo
   }
   if (typeof op.$contains === "string") {
     const want = expandString(op.$contains, ctx.vars, ctx.captures);
-    if (typeof actual !== "string" || !actual.includes(want)) {
+    // on an array: one element is that string
+    if (Array.isArray(actual)) {
+      if (!actual.includes(want)) fail(out, path, `expected an array with the element ${show(want)}, got ${show(actual)}`);
+    } else if (typeof actual !== "string" || !actual.includes(want)) {
       fail(out, path, `expected a string containing ${show(want)}, got ${show(actual)}`);
     }
   }

@@ -71,6 +71,10 @@ export interface FixtureResult {
   serverExit?: ExitInfo;
   /** Where this run's wall time went, phase by phase (docs/performance.md). */
   timings?: FixtureTimings;
+  /** The fresh workspace the fixture ran in (removed unless keepWorkspace). */
+  workspace?: string;
+  /** The directory the probes recorded their pids in (removed). */
+  pidDir?: string;
 }
 
 interface Inbound {
@@ -661,5 +665,7 @@ export async function runFixture(fixture: Fixture, opts: RunOptions): Promise<Fi
     ...(serverInfo ? { serverInfo } : {}),
     ...(serverExit ? { serverExit } : {}),
     timings: clock.timings(),
+    workspace,
+    pidDir,
   };
 }

@@ -7,6 +7,7 @@ import { clientRequests, isClientRequestMethod, type ClientRequestMethod } from 
 import type { RequestId } from "./primitives.ts";
 import { EXPERIMENTAL_KEY, isExperimentalSchema } from "./stability.ts";
 import { expectedVariants, serdeDetail } from "./serde-detail.ts";
+import { describeSerdeValue } from "./serde-value.ts";
 
 /**
  * A request id as it travels: upstream's ids are i64, so an integer beyond 2^53 is kept
@@ -159,6 +160,11 @@ export function decodeRequest(method: string, params: unknown, hasParams = param
   }
   // serde reads `"params": null` like an absent member.
   if (!hasParams || params === null) return { ok: false, error: invalidRequest(Messages.invalidRequest("missing field `params`")) };
+  // serde names the params struct when the params are a scalar: "expected struct CommandExecParams"
+  const structName = (clientRequests[method].params as z.ZodType).meta()?.id;
+  if (typeof params !== "object" && typeof structName === "string") {
+    return { ok: false, error: invalidRequest(Messages.invalidRequest(`invalid type: ${describeSerdeValue(params)}, expected struct ${structName}`)) };
+  }
   const legacy = normalizeLegacyParams(method, clampWideIntegers(params));
   if (!legacy.ok) return { ok: false, error: invalidRequest(Messages.invalidRequest(legacy.detail)) };
   const parsed = parseWith(clientRequests[method].params, legacy.value);

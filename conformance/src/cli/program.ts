@@ -10,6 +10,8 @@ import { createSchemaCommand } from "../compat/command.ts";
 import { mutantsCommand } from "../mutants/command.ts";
 import { reportCommand } from "../report/command.ts";
 import { matrixCommand } from "../matrix/command.ts";
+import { differentialCommand } from "../differential/command.ts";
+import { recordCommand } from "../record/command.ts";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -190,6 +192,8 @@ export function buildProgram(): Command {
   program.addCommand(reportCommand());
   program.addCommand(matrixCommand());
   program.addCommand(reliabilityCommand());
+  program.addCommand(differentialCommand());
+  program.addCommand(recordCommand());
 
   return program;
 }

@@ -36,10 +36,19 @@
 //   connect <file>          connect to 127.0.0.1 at the port in <file>; print "connect:ok\n" when the
 //                           listener's greeting arrives, else "connect:<error code>\n" (3 s limit)
 //   connect-unix <path>     the same for a Unix socket
+//   environ                 print every environment variable as "<NAME>=<value>\n", sorted by name
+//   ids                     print "uid:<uid> gid:<gid>\n" ("uid:none gid:none" where there are none)
+//   umask                   print "umask:<octal>\n"
+//   stdio                   print what fds 0-2 are: "fd0:<pipe|tty|file|char|socket|closed> fd1:… fd2:…\n"
+//   sigs                    print the ignored and blocked signal masks ("SigIgn:<hex> SigBlk:<hex>\n",
+//                           from /proc/self/status; "sigs:unsupported\n" elsewhere)
+//   can-read <path>         print "read:<path>:ok\n" or "read:<path>:<error code>\n"
+//   can-write <path>        the same for creating (and removing) the file <path>
 // When APP_SERVER_CONFORMANCE_PIDS names a directory, the probe records its pid there
 // (file "<pid>") so the kit can find leftover processes; failures to do so are ignored.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, fstatSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { isatty } from "node:tty";
 import { createConnection, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import process from "node:process";
@@ -330,6 +339,37 @@ async function main(args: string[]): Promise<void> {
         await write(process.stdout, `connect:${await connectOutcome(socket)}\n`);
         break;
       }
+      case "environ":
+        await write(process.stdout, environText());
+        break;
+      case "ids": {
+        const uid = process.getuid?.();
+        const gid = process.getgid?.();
+        await write(process.stdout, `uid:${uid ?? "none"} gid:${gid ?? "none"}\n`);
+        break;
+      }
+      case "umask":
+        await write(process.stdout, `umask:${process.umask().toString(8).padStart(4, "0")}\n`);
+        break;
+      case "stdio":
+        await write(process.stdout, `${[0, 1, 2].map((fd) => `fd${fd}:${fdKind(fd)}`).join(" ")}\n`);
+        break;
+      case "sigs":
+        await write(process.stdout, signalMasks());
+        break;
+      case "can-read": {
+        const path = next();
+        await write(process.stdout, `read:${path}:${attempt(() => readFileSync(path))}\n`);
+        break;
+      }
+      case "can-write": {
+        const path = next();
+        await write(process.stdout, `write:${path}:${attempt(() => {
+          writeFileSync(path, "x", { flag: "wx" });
+          rmSync(path);
+        })}\n`);
+        break;
+      }
       default:
         await write(process.stderr, `probe: unknown action ${JSON.stringify(action)}\n`);
         process.exit(64);
@@ -341,8 +381,50 @@ async function main(args: string[]): Promise<void> {
 const ACTIONS = new Set([
   "out", "err", "outn", "errn", "interleave", "echo", "echo-err", "readline", "count-stdin", "exit", "signal",
   "sleep", "hold", "env", "cwd", "pid", "tty", "size", "wait-size", "ignore-term", "grandchild", "write", "cat",
-  "wait-file", "marker", "listen", "listen-unix", "connect", "connect-unix",
+  "wait-file", "marker", "listen", "listen-unix", "connect", "connect-unix", "environ", "ids", "umask", "stdio",
+  "sigs", "can-read", "can-write",
 ]);
+
+function environText(): string {
+  return Object.keys(process.env)
+    .sort()
+    .map((k) => `${k}=${process.env[k]}\n`)
+    .join("");
+}
+
+/** What a standard descriptor is, as far as fstat tells (no /proc needed). */
+function fdKind(fd: number): string {
+  try {
+    const st = fstatSync(fd);
+    if (isatty(fd)) return "tty";
+    if (st.isFIFO()) return "pipe";
+    if (st.isSocket()) return "socket";
+    if (st.isFile()) return "file";
+    if (st.isCharacterDevice()) return "char";
+    return "other";
+  } catch {
+    return "closed";
+  }
+}
+
+function signalMasks(): string {
+  try {
+    const status = readFileSync("/proc/self/status", "utf8");
+    const field = (name: string) => new RegExp(`^${name}:\\s*([0-9a-f]+)`, "m").exec(status)?.[1] ?? "?";
+    return `SigIgn:${field("SigIgn")} SigBlk:${field("SigBlk")}\n`;
+  } catch {
+    return "sigs:unsupported\n";
+  }
+}
+
+function attempt(f: () => void): string {
+  try {
+    f();
+    return "ok";
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? "error";
+  }
+}
 
 function isAction(word: string): boolean {
   return ACTIONS.has(word);
