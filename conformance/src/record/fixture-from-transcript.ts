@@ -6,7 +6,7 @@ import type { FixtureInput, Step } from "../fixture/format.ts";
 import { isRecord } from "../match.ts";
 import { packageRoot } from "../probe-path.ts";
 import { createValidator } from "../schema-check.ts";
-import type { Observation } from "../differential/observe.ts";
+import { describeAction, type Observation } from "../differential/observe.ts";
 import { expandValue, type Vars } from "../vars.ts";
 
 /** Variables as a run would expand them, so "invalid" is judged on the params actually sent. */
@@ -73,7 +73,7 @@ export function fixtureFromTranscript(input: RecordInput): FixtureInput {
   let actions: Action[] = withFinalWaits(session);
   // stop where the oracle stalled: the fixture records what the oracle did, not what it did not
   if (oracle.stalledAt !== undefined) {
-    const at = actions.findIndex((a) => a.do.startsWith("await") && describeWait(a) === oracle.stalledAt);
+    const at = actions.findIndex((a) => a.do.startsWith("await") && describeAction(a) === oracle.stalledAt);
     if (at >= 0) actions = actions.slice(0, at);
   }
   const steps: Step[] = [];
@@ -156,15 +156,3 @@ export function fixtureFromTranscript(input: RecordInput): FixtureInput {
   };
 }
 
-function describeWait(a: Action): string {
-  switch (a.do) {
-    case "awaitResponse":
-      return `the response to id ${JSON.stringify(a.id)}`;
-    case "awaitOutput":
-      return `output ${JSON.stringify(a.contains)} of ${a.processId !== undefined ? `processId ${a.processId}` : `processHandle ${a.processHandle}`}`;
-    case "awaitExited":
-      return `process/exited of ${a.processHandle}`;
-    default:
-      return a.do;
-  }
-}
