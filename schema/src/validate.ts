@@ -113,8 +113,13 @@ export type DecodedRequest<M extends ClientRequestMethod = ClientRequestMethod> 
   | { ok: true; method: M; params: z.infer<(typeof clientRequests)[M]["params"]> }
   | { ok: false; error: WireError };
 
+/**
+ * serde reports a present field's bad value as it reads it, and a missing field of the
+ * struct only at its end: so a bad value anywhere wins over a missing top-level field.
+ */
 export function describeZodError(error: z.ZodError): string {
-  const issue = error.issues[0];
+  const missingAtTop = (i: z.core.$ZodIssue) => i.code === "invalid_type" && (i as { input?: unknown }).input === undefined && i.path.length === 1;
+  const issue = error.issues.find((i) => !missingAtTop(i)) ?? error.issues[0];
   return issue ? serdeDetail(issue) : "invalid params";
 }
 

@@ -45,6 +45,13 @@ describe("request decoding (upstream wording)", () => {
     expect(detail("command/exec", undefined, false)).toBe("Invalid request: missing field `params`");
   });
 
+  it("reports a present field's bad value before a missing field, as serde does (found by differential, seed 31)", () => {
+    expect(detail("process/spawn", { command: ["x"], processHandle: "h", size: { rows: 65536, cols: 0 } })).toBe(
+      "Invalid request: invalid value: integer `65536`, expected u16",
+    );
+    expect(detail("command/exec/resize", { processId: "x", size: { cols: 1 } })).toBe("Invalid request: missing field `rows`");
+  });
+
   it("words type errors as serde does", () => {
     expect(detail("command/exec", { command: "notarray" })).toBe('Invalid request: invalid type: string "notarray", expected a sequence');
     expect(detail("command/exec", {})).toBe("Invalid request: missing field `command`");
