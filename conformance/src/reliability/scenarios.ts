@@ -5,7 +5,8 @@ import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { StdioTarget, killAll, peakDuring, pidsWithArgv, serverRss, sleepMs, treePids } from "./target.ts";
+import { treePids } from "../proc-tree.ts";
+import { StdioTarget, killAll, peakDuring, pidsWithArgv, serverRss, sleepMs } from "./target.ts";
 
 const MiB = 1024 * 1024;
 const DANGER = { type: "dangerFullAccess" };

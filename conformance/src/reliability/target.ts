@@ -2,6 +2,7 @@
 // the WebSocket scenarios), seen as bytes: replies may be larger than a JS string.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { treePids } from "../proc-tree.ts";
 import { splitCommandLine } from "../server-process.ts";
 
 /** Commands the scenarios run; everything else in the server's process tree is the server. */
@@ -122,34 +123,6 @@ export function comm(pid: number): string {
   } catch {
     return "";
   }
-}
-
-function parentOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  } catch {
-    return -1;
-  }
-}
-
-/** `root` and its live descendants. */
-export function treePids(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync("/proc")) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid)) continue;
-    const ppid = parentOf(pid);
-    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  }
-  const out: number[] = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const pid = stack.pop()!;
-    out.push(pid);
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return out;
 }
 
 export function killAll(pids: number[], signal: NodeJS.Signals = "SIGKILL"): void {
