@@ -68,6 +68,9 @@ describe.skipIf(isDeno)("the packed package", () => {
   it("ships a LICENSE, declarations for every export, and no source maps", () => {
     expect(files).toContain("LICENSE");
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
+    // A sourceMappingURL comment would point at one of those unshipped maps.
+    const pointing = files.filter((f) => f.endsWith(".js") && /^\/\/# sourceMappingURL=/m.test(readFileSync(join(unpacked, f), "utf8")));
+    expect(pointing).toEqual([]);
     for (const target of Object.values(manifest.exports)) {
       for (const file of typeof target === "string" ? [target] : [target.types, target.default]) expect(files).toContain(file.replace(/^\.\//, ""));
     }
