@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, resolve, sep } from "node:path";
 import process from "node:process";
-import { isServerNotificationMethod, serverNotifications } from "../../schema/src/index.ts";
+import { isServerNotificationMethod, serverNotifications } from "../../../schema/src/index.ts";
 import {
   DEFAULT_FIXTURE_MS,
   DEFAULT_STEP_MS,
@@ -13,15 +13,15 @@ import {
   stepName,
   type Fixture,
   type Step,
-} from "./fixture/format.ts";
-import { describePid, killRecorded, livePids, PID_DIR_VAR } from "./leftovers.ts";
-import { isRecord, match, type MatchContext, type Mismatch } from "./match.ts";
+} from "../fixture/format.ts";
+import { describePid, killRecorded, livePids, PID_DIR_VAR } from "../probe/leftovers.ts";
+import { isRecord, match, type MatchContext, type Mismatch } from "../fixture/match.ts";
 import { createValidator, type MessageValidator } from "./schema-check.ts";
-import { packageRoot } from "./probe-path.ts";
-import type { ExitInfo, TranscriptEntry } from "./server-process.ts";
-import { openServer, type LaunchSpec, type ServerConnection, type SocketTarget } from "./transports/index.ts";
+import { packageRoot } from "../probe/probe-path.ts";
+import type { ExitInfo, TranscriptEntry } from "../transports/server-process.ts";
+import { openServer, type LaunchSpec, type ServerConnection, type SocketTarget } from "../transports/index.ts";
 import { PhaseClock, type FixtureTimings } from "./timings.ts";
-import { expandString, expandValue, type Vars } from "./vars.ts";
+import { expandString, expandValue, type Vars } from "../fixture/vars.ts";
 
 export const KIT_NAME = "app-server-conformance";
 export const KIT_VERSION = "0.1.0";
