@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { renderJson } from "../src/reporters/json.ts";
 import type { SuiteReport } from "../src/runner/suite.ts";
-import { formatTimings, PHASES } from "../src/runner/timings.ts";
+import { formatTimings } from "../src/reporters/timings.ts";
+import { PHASES } from "../src/runner/timings.ts";
 import { fixture, runFake } from "./support/helpers.ts";
 
 describe("fixture timings", () => {

@@ -16,7 +16,7 @@ import { preflight } from "../runner/preflight.ts";
 import { probeArgv } from "../probe/probe-path.ts";
 import { RUN_DEFAULTS } from "../properties/report.ts";
 import { prettyProgress } from "../reporters/pretty.ts";
-import { formatTimings } from "../runner/timings.ts";
+import { formatTimings } from "../reporters/timings.ts";
 import { defaultJobs, rejudge, runSuite, selectFixtures, type Selection, type SuiteReport } from "../runner/suite.ts";
 
 /** Without --jobs: up to this many fixtures per core while the CPU is idle. */
