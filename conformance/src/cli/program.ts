@@ -31,7 +31,7 @@ import { renderMarkdown } from "../reporters/markdown.ts";
 import { prettyProgress, renderPretty } from "../reporters/pretty.ts";
 import { renderTap } from "../reporters/tap.ts";
 import { transcriptText } from "../reporters/common.ts";
-import { KIT_VERSION } from "../runner/run-fixture.ts";
+import { KIT_VERSION } from "../runner/kit-info.ts";
 import { probeServer } from "./probe-command.ts";
 import { defaultJobs, runSuite, selectFixtures, type SuiteReport } from "../runner/suite.ts";
 

@@ -4,7 +4,8 @@
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KIT_NAME, KIT_VERSION, scrubbedEnv } from "../runner/run-fixture.ts";
+import { KIT_NAME, KIT_VERSION } from "../runner/kit-info.ts";
+import { scrubbedEnv } from "../runner/server-env.ts";
 import { ServerProcess, type ExitInfo } from "../transports/server-process.ts";
 import { PID_DIR_VAR } from "../probe/leftovers.ts";
 

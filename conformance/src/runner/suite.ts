@@ -9,7 +9,8 @@ import type { LoadedFixture } from "../fixture/load.ts";
 import { IdleGate } from "./idle-gate.ts";
 import type { Implementation } from "../descriptor/implementation.ts";
 import type { PropertiesReport } from "../properties/report.ts";
-import { KIT_NAME, KIT_VERSION, runFixture, type FixtureResult } from "./run-fixture.ts";
+import { KIT_NAME, KIT_VERSION } from "./kit-info.ts";
+import { runFixture, type FixtureResult } from "./run-fixture.ts";
 
 /** Bumped when a consumer of the JSON report (merge-reports, HTML) would read it differently. */
 export const REPORT_SCHEMA_VERSION = 1;
