@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { describe, expect, it } from "vitest";
-import { packageRoot } from "../src/probe-path.ts";
+import { packageRoot } from "../src/probe/probe-path.ts";
 import { FAKE_SERVER } from "./support/helpers.ts";
 
 const DENO = join(packageRoot(), "node_modules", ".bin", "deno");

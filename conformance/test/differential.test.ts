@@ -10,9 +10,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runDifferential } from "../src/differential/runner.ts";
 import { Fixture } from "../src/fixture/format.ts";
 import { parseFixture } from "../src/fixture/load.ts";
-import type { Implementation } from "../src/implementation.ts";
+import type { Implementation } from "../src/descriptor/implementation.ts";
 import { MUTATION_VAR, TARGET_VAR } from "../src/mutants/catalogue.ts";
-import { kitProgramArgv, packageRoot } from "../src/probe-path.ts";
+import { kitProgramArgv, packageRoot } from "../src/probe/probe-path.ts";
 import { recordFindings, verifyFixture } from "../src/record/record.ts";
 import { PROBE, probeBuilt } from "./support/helpers.ts";
 

@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { buildProgram } from "../src/cli/program.ts";
 import { loadFixtures } from "../src/fixture/load.ts";
-import { packageRoot } from "../src/probe-path.ts";
+import { packageRoot } from "../src/probe/probe-path.ts";
 
 const ROOT = packageRoot();
 const DOCS = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => join("docs", f))];

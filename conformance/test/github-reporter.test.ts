@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { packageRoot } from "../src/probe-path.ts";
+import { packageRoot } from "../src/probe/probe-path.ts";
 import { appendsTo, stepLine } from "../src/reporters/github.ts";
 
 const ROOT = packageRoot();

@@ -1,6 +1,6 @@
 // The idle gate: a floor of fixtures always runs; more start only while the CPU is idle.
 import { describe, expect, it } from "vitest";
-import { cpuIdleSampler, IdleGate } from "../src/idle-gate.ts";
+import { cpuIdleSampler, IdleGate } from "../src/runner/idle-gate.ts";
 
 /** Runs `n` tasks of `ms` each through the gate; returns the most that ran at once. */
 async function run(gate: IdleGate, n: number, ms: number): Promise<number> {

@@ -1,7 +1,7 @@
 // Every matcher can pass and can fail.
 import { describe, expect, it } from "vitest";
-import { ABSENT, match, unknownOperators, type MatchContext } from "../src/match.ts";
-import { expandValue } from "../src/vars.ts";
+import { ABSENT, match, unknownOperators, type MatchContext } from "../src/fixture/match.ts";
+import { expandValue } from "../src/fixture/vars.ts";
 
 const ctx = (): MatchContext => ({ vars: { workspace: "/ws", probe: ["/node", "/probe.js"], extra: { pathSep: "/" } }, captures: new Map() });
 const ok = (expected: unknown, actual: unknown) => expect(match(expected, actual, ctx())).toEqual([]);

@@ -8,7 +8,7 @@ import process from "node:process";
 import { describe, expect, it } from "vitest";
 import { AREAS, CATALOGUE } from "../src/mutants/catalogue.ts";
 import { killerOrder, scoreOf } from "../src/mutants/run.ts";
-import { packageRoot } from "../src/probe-path.ts";
+import { packageRoot } from "../src/probe/probe-path.ts";
 
 const root = packageRoot();
 const CLI = join(root, "dist", "conformance", "src", "cli", "main.js");

@@ -7,8 +7,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadImplementation } from "../src/implementation.ts";
-import { packageRoot } from "../src/probe-path.ts";
+import { loadImplementation } from "../src/descriptor/implementation.ts";
+import { packageRoot } from "../src/probe/probe-path.ts";
 
 const ROOT = packageRoot();
 const isDeno = (globalThis as { Deno?: unknown }).Deno !== undefined;

@@ -1,8 +1,9 @@
 // Per-phase timings of a fixture run (`run --timings`, `runs[].timings` in the JSON report).
 import { describe, expect, it } from "vitest";
 import { renderJson } from "../src/reporters/json.ts";
-import type { SuiteReport } from "../src/suite.ts";
-import { formatTimings, PHASES } from "../src/timings.ts";
+import type { SuiteReport } from "../src/runner/suite.ts";
+import { formatTimings } from "../src/reporters/timings.ts";
+import { PHASES } from "../src/runner/timings.ts";
 import { fixture, runFake } from "./support/helpers.ts";
 
 describe("fixture timings", () => {

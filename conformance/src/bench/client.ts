@@ -2,7 +2,7 @@
 // correlation and a notification callback, so the client costs as little as possible.
 import { spawn, type ChildProcessByStdio } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
-import { splitCommandLine } from "../server-process.ts";
+import { splitCommandLine } from "../transports/server-process.ts";
 
 export interface RpcError {
   code: number;

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
-import { packageRoot } from "../probe-path.ts";
+import { packageRoot } from "../probe/probe-path.ts";
 import { renderJson, renderText, type ServerRun } from "./report.ts";
 import { coldStart } from "./scenarios/cold-start.ts";
 import { concurrency } from "./scenarios/concurrency.ts";

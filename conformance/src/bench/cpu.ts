@@ -1,6 +1,6 @@
 // CPU time of a process tree, read from /proc (Linux only): a figure that a shared
 // machine's load moves much less than wall time.
-import { statFields, treePids } from "../proc-tree.ts";
+import { statFields, treePids } from "./proc-tree.ts";
 
 const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux architecture Node supports
 

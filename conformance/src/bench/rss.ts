@@ -1,6 +1,6 @@
 // Resident memory of a process tree, read from /proc (Linux only).
 import { readFileSync } from "node:fs";
-import { treePids } from "../proc-tree.ts";
+import { treePids } from "./proc-tree.ts";
 
 function readStatus(pid: number): { rssKiB: number } | undefined {
   try {

@@ -2,7 +2,7 @@
 // kit's own corpus; `@kit` names that corpus explicitly, so `--fixtures @kit --fixtures
 // ./mine` adds a folder of your own to it.
 import { join, resolve } from "node:path";
-import { packageRoot } from "../probe-path.ts";
+import { packageRoot } from "../probe/probe-path.ts";
 
 export const KIT_CORPUS = "@kit";
 

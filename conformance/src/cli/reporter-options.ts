@@ -7,7 +7,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { useColor } from "./color.ts";
 import { appendsTo } from "../reporters/github.ts";
 import { REPORTERS, renderReporter, type ReporterName } from "../reporters/index.ts";
-import type { SuiteReport } from "../suite.ts";
+import type { SuiteReport } from "../runner/suite.ts";
 
 export interface ReporterSpec {
   name: ReporterName;

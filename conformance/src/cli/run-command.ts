@@ -9,15 +9,15 @@ import { fixtureDirs, FIXTURES_HELP } from "./fixture-dirs.ts";
 import { reporterOptions, writeReports, type ReporterSpec } from "./reporter-options.ts";
 import { addSelectionOptions, narrowSelection, type RunSelectionOptions } from "./run-selection.ts";
 import { judgeAgainstWholeSelection } from "../runner/shard.ts";
-import { updateBaselineFile } from "../baseline-file.ts";
+import { updateBaselineFile } from "../baseline/baseline-file.ts";
 import { formatProblem, loadFixtures } from "../fixture/load.ts";
-import { implementationFromOptions, loadBaselineFile, SetupError, type Implementation } from "../implementation.ts";
-import { preflight } from "../preflight.ts";
-import { probeArgv } from "../probe-path.ts";
+import { implementationFromOptions, loadBaselineFile, SetupError, type Implementation } from "../descriptor/implementation.ts";
+import { preflight } from "../runner/preflight.ts";
+import { probeArgv } from "../probe/probe-path.ts";
 import { RUN_DEFAULTS } from "../properties/report.ts";
 import { prettyProgress } from "../reporters/pretty.ts";
-import { formatTimings } from "../timings.ts";
-import { defaultJobs, rejudge, runSuite, selectFixtures, type Selection, type SuiteReport } from "../suite.ts";
+import { formatTimings } from "../reporters/timings.ts";
+import { defaultJobs, rejudge, runSuite, selectFixtures, type Selection, type SuiteReport } from "../runner/suite.ts";
 
 /** Without --jobs: up to this many fixtures per core while the CPU is idle. */
 const AUTO_MAX_JOBS_PER_JOB = 4;
@@ -88,7 +88,7 @@ async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<v
   const probe = probeArgv();
   await preflight(impl, probe, mult);
   const livePretty = specs.some((r) => r.name === "pretty" && !r.out);
-  // Without --jobs, more fixtures run at once while the CPU is idle (idle-gate.ts).
+  // Without --jobs, more fixtures run at once while the CPU is idle (runner/idle-gate.ts).
   const jobs = opts.jobs ?? defaultJobs();
   const maxJobs = opts.maxJobs ?? (opts.jobs === undefined ? AUTO_MAX_JOBS_PER_JOB * jobs : jobs);
   let report = await runSuite(

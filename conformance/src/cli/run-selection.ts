@@ -4,11 +4,11 @@
 // so the scheduler only learns "stop after n failures".
 import { type Command, Option } from "commander";
 import { positiveInt } from "./arg-parsers.ts";
-import { SetupError } from "../implementation.ts";
+import { SetupError } from "../descriptor/implementation.ts";
 import { readRunReport } from "../report/run-report.ts";
 import { lastFailedIds, selectLastFailed } from "../runner/last-failed.ts";
 import { durationsFrom, parseShard, shardSelection, type Shard } from "../runner/shard.ts";
-import type { Selection } from "../suite.ts";
+import type { Selection } from "../runner/suite.ts";
 
 export interface RunSelectionOptions {
   shard?: Shard;

@@ -3,8 +3,8 @@ import { existsSync } from "node:fs";
 import process from "node:process";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { collect, positiveInt, positiveNumber, seedValue } from "../cli/arg-parsers.ts";
-import { BUILTIN_IMPLEMENTATIONS, implementationFromOptions, SetupError, type Implementation } from "../implementation.ts";
-import { probeArgv } from "../probe-path.ts";
+import { BUILTIN_IMPLEMENTATIONS, implementationFromOptions, SetupError, type Implementation } from "../descriptor/implementation.ts";
+import { probeArgv } from "../probe/probe-path.ts";
 import { AREAS, HarnessError, type Area } from "./areas.ts";
 
 const REPORTERS = ["pretty", "json", "markdown"] as const;

@@ -1,7 +1,7 @@
 // Compares two observations of the same session and names each difference by a signature
 // (method, JSON path, kind), so one cause found many times is one finding.
 import picomatch from "picomatch";
-import { match, type Mismatch } from "../match.ts";
+import { match, type Mismatch } from "../fixture/match.ts";
 import type { Observation } from "./observe.ts";
 
 export type DivergenceKind = "value" | "type" | "missing" | "extra" | "outcome";

@@ -2,8 +2,8 @@
 // responses by id, output streams after reassembly, exits, other notifications of this
 // surface, and where the session stalled. Normalised (normalise.ts) so it can be compared.
 import { isServerNotificationMethod } from "../../../schema/src/index.ts";
-import { isRecord } from "../match.ts";
-import type { FixtureResult } from "../run-fixture.ts";
+import { isRecord } from "../fixture/match.ts";
+import type { FixtureResult } from "../runner/run-fixture.ts";
 import { normaliseText, normaliseValue, type NormaliseContext } from "./normalise.ts";
 import { sentIds, withFinalWaits, type Session } from "./session.ts";
 

@@ -4,8 +4,8 @@
 // session that still shows it, then its signature is set aside and the search goes on.
 import * as fc from "fast-check";
 import { Fixture } from "../fixture/format.ts";
-import type { Implementation } from "../implementation.ts";
-import { runFixture, type FixtureResult } from "../run-fixture.ts";
+import type { Implementation } from "../descriptor/implementation.ts";
+import { runFixture, type FixtureResult } from "../runner/run-fixture.ts";
 import { compareObservations, knownReason, type Divergence, type KnownDifference } from "./compare.ts";
 import { HarnessError, type Area } from "./areas.ts";
 import { sessionArbitrary } from "./generators.ts";

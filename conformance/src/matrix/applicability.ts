@@ -3,7 +3,7 @@
 // declare is not applicable to that release, rather than a failure.
 import { clientNotifications, clientRequests, serverNotifications } from "../../../schema/src/methods.ts";
 import type { Fixture } from "../fixture/format.ts";
-import type { Selection } from "../suite.ts";
+import type { Selection } from "../runner/suite.ts";
 
 const SURFACE = new Set<string>([...Object.keys(clientRequests), ...Object.keys(clientNotifications), ...Object.keys(serverNotifications)]);
 

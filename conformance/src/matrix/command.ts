@@ -8,12 +8,12 @@ import process from "node:process";
 import { Command } from "commander";
 import { collect, positiveInt, positiveNumber } from "../cli/arg-parsers.ts";
 import { loadFixtures } from "../fixture/load.ts";
-import { loadImplementation, type Implementation } from "../implementation.ts";
-import { packageRoot, probeArgv } from "../probe-path.ts";
+import { loadImplementation, type Implementation } from "../descriptor/implementation.ts";
+import { packageRoot, probeArgv } from "../probe/probe-path.ts";
 import { renderJson } from "../reporters/json.ts";
 import { writeHtmlReport } from "../report/html.ts";
 import { parseRunReport, readRunReport, type RunReport } from "../report/run-report.ts";
-import { runSuite, selectFixtures, type Selection } from "../suite.ts";
+import { runSuite, selectFixtures, type Selection } from "../runner/suite.ts";
 import { restrictToMethods } from "./applicability.ts";
 import { codexBin, ensureCodex, exactVersions, installedVersions, parseCodexRange, registryVersions, releaseMethods, versionsInRange } from "./releases.ts";
 

@@ -4,9 +4,9 @@
 // no mutation: that clean run is done when a fixture first fails a mutant, and remembered.
 import picomatch from "picomatch";
 import type { LoadedFixture } from "../fixture/load.ts";
-import type { Implementation } from "../implementation.ts";
-import { kitProgramArgv } from "../probe-path.ts";
-import { runFixture, type FixtureResult } from "../run-fixture.ts";
+import type { Implementation } from "../descriptor/implementation.ts";
+import { kitProgramArgv } from "../probe/probe-path.ts";
+import { runFixture, type FixtureResult } from "../runner/run-fixture.ts";
 import { AREAS, MUTATION_VAR, TARGET_VAR, type Area, type Mutation } from "./catalogue.ts";
 
 export interface MutantsOptions {

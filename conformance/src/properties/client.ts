@@ -4,9 +4,10 @@
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KIT_NAME, KIT_VERSION, scrubbedEnv } from "../run-fixture.ts";
-import { ServerProcess, type ExitInfo } from "../server-process.ts";
-import { PID_DIR_VAR } from "../leftovers.ts";
+import { KIT_NAME, KIT_VERSION } from "../runner/kit-info.ts";
+import { scrubbedEnv } from "../runner/server-env.ts";
+import { ServerProcess, type ExitInfo } from "../transports/server-process.ts";
+import { PID_DIR_VAR } from "../probe/leftovers.ts";
 
 export type JsonObject = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
 import { collect, positiveInt, positiveNumber, seedValue } from "../cli/arg-parsers.ts";
 import process from "node:process";
 import { Command } from "commander";
-import { implementationFromOptions, type Implementation } from "../implementation.ts";
+import { implementationFromOptions, type Implementation } from "../descriptor/implementation.ts";
 import { renderReport } from "./report.ts";
 
 export { renderReport };

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import type * as fc from "fast-check";
 import { parseJsonc } from "../../../schema/src/jsonc.ts";
 import type { FixtureInput } from "../fixture/format.ts";
-import type { Implementation } from "../implementation.ts";
-import { killRecorded, livePids, describePid } from "../leftovers.ts";
+import type { Implementation } from "../descriptor/implementation.ts";
+import { killRecorded, livePids, describePid } from "../probe/leftovers.ts";
 import { RpcClient } from "./client.ts";
 import { Run, type RunSpec } from "./run-process.ts";
 

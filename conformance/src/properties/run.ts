@@ -8,8 +8,8 @@ import process from "node:process";
 import * as fc from "fast-check";
 import { Fixture, type FixtureInput } from "../fixture/format.ts";
 import type { PropertiesReport, PropertyResult } from "./report.ts";
-import type { Implementation } from "../implementation.ts";
-import { packageRoot, probeArgv } from "../probe-path.ts";
+import type { Implementation } from "../descriptor/implementation.ts";
+import { packageRoot, probeArgv } from "../probe/probe-path.ts";
 import { PropertyEnv, readClaims, type PropertyClaims, type PropertyDef } from "./harness.ts";
 import { allProperties } from "./registry.ts";
 

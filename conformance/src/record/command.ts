@@ -2,8 +2,8 @@
 import process from "node:process";
 import { Command } from "commander";
 import { implementationArg } from "../differential/command.ts";
-import { SetupError } from "../implementation.ts";
-import { probeArgv } from "../probe-path.ts";
+import { SetupError } from "../descriptor/implementation.ts";
+import { probeArgv } from "../probe/probe-path.ts";
 
 export function recordCommand(): Command {
   return new Command("record")

@@ -3,11 +3,11 @@
 // where those paths appeared, and matchers where a value is implementation-defined.
 import { createHash } from "node:crypto";
 import type { FixtureInput, Step } from "../fixture/format.ts";
-import { isRecord } from "../match.ts";
-import { packageRoot } from "../probe-path.ts";
-import { createValidator } from "../schema-check.ts";
+import { isRecord } from "../fixture/match.ts";
+import { packageRoot } from "../probe/probe-path.ts";
+import { createValidator } from "../runner/schema-check.ts";
 import { describeAction, type Observation } from "../differential/observe.ts";
-import { expandValue, type Vars } from "../vars.ts";
+import { expandValue, type Vars } from "../fixture/vars.ts";
 
 /** Variables as a run would expand them, so "invalid" is judged on the params actually sent. */
 const LINT_LIKE_VARS: Vars = { workspace: "/workspace", probe: ["/usr/bin/node", "/probe.js"], extra: { pathSep: "/", node: "/usr/bin/node" } };

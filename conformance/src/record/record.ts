@@ -10,9 +10,9 @@ import { observe } from "../differential/observe.ts";
 import { drivingFixture, type Session } from "../differential/session.ts";
 import { AREAS } from "../differential/areas.ts";
 import { Fixture, type FixtureInput } from "../fixture/format.ts";
-import { SetupError, type Implementation } from "../implementation.ts";
-import { lintFixture } from "../lint.ts";
-import { runFixture, type FixtureResult } from "../run-fixture.ts";
+import { SetupError, type Implementation } from "../descriptor/implementation.ts";
+import { lintFixture } from "../lint/lint.ts";
+import { runFixture, type FixtureResult } from "../runner/run-fixture.ts";
 import { fixtureFromTranscript } from "./fixture-from-transcript.ts";
 
 export interface RecordOptions {

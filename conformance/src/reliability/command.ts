@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
 import { defaultServer } from "../bench/command.ts";
-import { packageRoot } from "../probe-path.ts";
+import { packageRoot } from "../probe/probe-path.ts";
 import { SCENARIOS, type Figure, type ReliabilityOptions, type ScenarioName } from "./scenarios.ts";
 
 const count = (v: string) => {

@@ -5,7 +5,7 @@ import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { treePids } from "../proc-tree.ts";
+import { treePids } from "../bench/proc-tree.ts";
 import { StdioTarget, killAll, peakDuring, pidsWithArgv, serverRss, sleepMs } from "./target.ts";
 
 const MiB = 1024 * 1024;

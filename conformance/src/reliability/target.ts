@@ -2,8 +2,8 @@
 // the WebSocket scenarios), seen as bytes: replies may be larger than a JS string.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { treePids } from "../proc-tree.ts";
-import { splitCommandLine } from "../server-process.ts";
+import { treePids } from "../bench/proc-tree.ts";
+import { splitCommandLine } from "../transports/server-process.ts";
 
 /** Commands the scenarios run; everything else in the server's process tree is the server. */
 export const CHILD_COMMS = new Set(["sleep", "sh", "bash", "head", "yes", "tr", "bwrap", "true", "echo", "cat"]);

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { Command } from "commander";
 import { loadFixtures } from "../fixture/load.ts";
-import { packageRoot } from "../probe-path.ts";
+import { packageRoot } from "../probe/probe-path.ts";
 import { pathToFileURL } from "node:url";
 import { chromiumPath, launchChromium } from "./browser.ts";
 import { writeHtmlReport } from "./html.ts";

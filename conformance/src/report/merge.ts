@@ -2,11 +2,11 @@
 // joined into the one report a single run would have written, so every reporter and the
 // exit status work on it unchanged. Reports are read with the one run-report reader and
 // turned back into the suite report the reporters take.
-import type { BaselineEntry, Verdict } from "../baseline.ts";
+import type { BaselineEntry, Verdict } from "../baseline/baseline.ts";
 import type { PropertiesReport } from "../properties/report.ts";
-import type { FixtureResult } from "../run-fixture.ts";
-import type { TranscriptEntry } from "../server-process.ts";
-import { FATAL, REPORT_SCHEMA_VERSION, type FixtureReport, type Outcome, type SuiteReport } from "../suite.ts";
+import type { FixtureResult } from "../runner/run-fixture.ts";
+import type { TranscriptEntry } from "../transports/server-process.ts";
+import { FATAL, REPORT_SCHEMA_VERSION, type FixtureReport, type Outcome, type SuiteReport } from "../runner/suite.ts";
 import { countOutcomes, RunReportError, type RunFixtureEntry, type RunReport } from "./run-report.ts";
 
 export interface SourcedReport {

@@ -1,7 +1,7 @@
 // Shared helpers for reporters.
-import type { TranscriptEntry } from "../server-process.ts";
+import type { TranscriptEntry } from "../transports/server-process.ts";
 import type { PropertyResult } from "../properties/report.ts";
-import { staleBaselineEntries, type FixtureReport, type Outcome, type SuiteReport } from "../suite.ts";
+import { staleBaselineEntries, type FixtureReport, type Outcome, type SuiteReport } from "../runner/suite.ts";
 
 export function transcriptText(entries: readonly TranscriptEntry[], limit = 60): string {
   const lines = entries.map((e) => {

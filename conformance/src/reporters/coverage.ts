@@ -1,6 +1,6 @@
 // "What am I missing?": outcomes by area (the fixture id's first word) and by the optional
 // feature fixtures need, for the end of a run (pretty and Markdown reporters).
-import type { FixtureReport, SuiteReport } from "../suite.ts";
+import type { FixtureReport, SuiteReport } from "../runner/suite.ts";
 
 export interface CoverageRow {
   /** "area" or "feature". */

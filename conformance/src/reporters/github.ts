@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import process from "node:process";
 import { findNodeAtLocation, parseTree } from "jsonc-parser";
-import type { FixtureReport, SuiteReport } from "../suite.ts";
+import type { FixtureReport, SuiteReport } from "../runner/suite.ts";
 import { failedRun, plainClosingLine, stoppedEarlyNote } from "./common.ts";
 
 /** Escaping rules of workflow commands: message data, and property values (file, title). */

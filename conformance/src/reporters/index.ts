@@ -1,5 +1,5 @@
 // The run reporters by name (`run --reporter <name>`).
-import type { SuiteReport } from "../suite.ts";
+import type { SuiteReport } from "../runner/suite.ts";
 import { renderGithub } from "./github.ts";
 import { renderJson } from "./json.ts";
 import { renderJunit } from "./junit.ts";

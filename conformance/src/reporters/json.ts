@@ -1,6 +1,6 @@
 // JSON report: the whole suite report (one model, read by other tools: see
 // docs/conformance.md#the-json-report); transcripts only for fixtures that did not pass.
-import type { SuiteReport } from "../suite.ts";
+import type { SuiteReport } from "../runner/suite.ts";
 
 export function renderJson(r: SuiteReport): string {
   const fixtures = r.fixtures.map((f) => ({

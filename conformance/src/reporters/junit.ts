@@ -1,7 +1,7 @@
 // JUnit XML: a testsuite for the fixtures (one testcase per fixture, classname = its folder;
 // stale entries for unknown fixtures as failing cases) and one for the properties when they
 // ran. The counts of <testsuites> are the sums of its <testsuite>s.
-import type { SuiteReport } from "../suite.ts";
+import type { SuiteReport } from "../runner/suite.ts";
 import { failedRun, reportCases, transcriptText, type ReportCase } from "./common.ts";
 
 function esc(s: string): string {

@@ -1,7 +1,7 @@
 // Markdown summary (e.g. for a CI step summary): verdict, the notable fixtures, the
 // properties, and what is missing by area and feature.
 import { propertyCounts } from "../properties/report.ts";
-import type { SuiteReport } from "../suite.ts";
+import type { SuiteReport } from "../runner/suite.ts";
 import { coverageMarkdown, unclaimedLine } from "./coverage.ts";
 import { propertyDetail, summaryLine } from "./common.ts";
 

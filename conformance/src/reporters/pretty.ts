@@ -1,7 +1,7 @@
 // Human output: a progress line while running (on a TTY; otherwise a line per ~10% or
 // per failure), failures with their transcript tail, then a summary.
 import { renderReport as renderProperties } from "../properties/report.ts";
-import type { FixtureReport, SuiteReport, SuiteEvents } from "../suite.ts";
+import type { FixtureReport, SuiteReport, SuiteEvents } from "../runner/suite.ts";
 import { failedRun, plainClosingLine, summaryLine, transcriptText } from "./common.ts";
 import { coverageText, unclaimedLine } from "./coverage.ts";
 

@@ -1,5 +1,5 @@
 // TAP version 14: every case of the run (fixtures, stale baseline entries, properties).
-import type { SuiteReport } from "../suite.ts";
+import type { SuiteReport } from "../runner/suite.ts";
 import { reportCases, stoppedEarlyNote } from "./common.ts";
 
 const oneLine = (s: string) => s.replace(/\n/g, " ");

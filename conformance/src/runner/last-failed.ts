@@ -2,7 +2,7 @@
 // failed, errored, were flaky or stale, and those a --bail run stopped before running.
 // Warnings and expected failures are not rerun (they did not fail the run).
 import type { RunReport } from "../report/run-report.ts";
-import type { Selection } from "../suite.ts";
+import type { Selection } from "./suite.ts";
 
 const RERUN = new Set(["fail", "error", "flaky", "stale"]);
 

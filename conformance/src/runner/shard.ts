@@ -4,8 +4,8 @@
 // every fixture lands in exactly one shard. Balanced by recorded duration when a previous
 // JSON run report is given (longest first onto the least-loaded shard), else by count.
 import { InvalidArgumentError } from "commander";
-import type { BaselineEntry } from "../baseline.ts";
-import { FATAL, type Selection, type SuiteReport } from "../suite.ts";
+import type { BaselineEntry } from "../baseline/baseline.ts";
+import { FATAL, type Selection, type SuiteReport } from "./suite.ts";
 import type { RunReport } from "../report/run-report.ts";
 
 export interface Shard {

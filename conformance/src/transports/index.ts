@@ -6,7 +6,7 @@
 // See docs/transports.md.
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { ServerProcess, type StartOptions } from "../server-process.ts";
+import { ServerProcess, type StartOptions } from "./server-process.ts";
 import type { ConnectionCallbacks, ServerConnection, SocketTarget } from "./types.ts";
 import { WebSocketConnection, type WebSocketConnectionOptions } from "./ws-connection.ts";
 import { LaunchedServer, type LaunchSpec } from "./launch.ts";

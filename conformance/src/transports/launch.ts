@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, watch, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { ServerProcess, type ExitInfo, type StartOptions, type TranscriptClock, type TranscriptEntry } from "../server-process.ts";
+import { ServerProcess, type ExitInfo, type StartOptions, type TranscriptClock, type TranscriptEntry } from "./server-process.ts";
 import type { ServerConnection, SocketTarget } from "./types.ts";
 import { WebSocketConnection, type WebSocketConnectionOptions } from "./ws-connection.ts";
 

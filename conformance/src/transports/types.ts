@@ -1,7 +1,7 @@
 // What the runner needs from "the server under test", whatever carries the messages:
 // a child process on stdio (ServerProcess) or a socket connection to a running server
 // (WebSocketConnection, over TCP or a Unix socket). ServerProcess already has this shape.
-import type { ExitInfo, TranscriptEntry } from "../server-process.ts";
+import type { ExitInfo, TranscriptEntry } from "./server-process.ts";
 
 export type { ExitInfo, TranscriptEntry };
 

@@ -7,7 +7,7 @@
 // a new connection would be a new session (no handshake, no processes), so a drop ends
 // the run like a server exit. Messages sent while connecting wait (bounded) and go out in
 // order once open.
-import type { TranscriptClock } from "../server-process.ts";
+import type { TranscriptClock } from "./server-process.ts";
 import type { ConnectionCallbacks, ConnectionExitInfo, ServerConnection, SocketTarget, TranscriptEntry } from "./types.ts";
 import { wsPackageSocket, type DriverSocket, type SocketError, type SocketFactory } from "./socket.ts";
 

@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { describe, expect, it } from "vitest";
 import { base64DecodedLength, BenchClient } from "../../src/bench/client.ts";
 import { advantage, renderText } from "../../src/bench/report.ts";
 import { rssSupported, treeRssBytes } from "../../src/bench/rss.ts";
 import { percentile, summarize } from "../../src/bench/stats.ts";
 import type { Measurement } from "../../src/bench/types.ts";
+import { withReadyChild } from "./ready-child.ts";
 
 const measurement = (median: number, better: "higher" | "lower", metric = "m"): Measurement => ({
   scenario: "s",
@@ -45,17 +44,12 @@ describe("bench statistics", () => {
 
 describe.skipIf(!rssSupported())("process tree memory", () => {
   it("counts a child's memory in the tree and leaves excluded children out", async () => {
-    const child = spawn(process.execPath, ["-e", "const b = Buffer.alloc(64 * 1024 * 1024, 1); process.stdout.write('ready'); setInterval(() => b[0]++, 1000)"], {
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-    try {
-      await once(child.stdout, "data");
+    const big = "const b = Buffer.alloc(64 * 1024 * 1024, 1); process.stdout.write('ready'); setInterval(() => b[0]++, 1000)";
+    await withReadyChild(big, (pid) => {
       const withChild = treeRssBytes(process.pid);
-      const without = treeRssBytes(process.pid, (pid) => pid === child.pid);
+      const without = treeRssBytes(process.pid, (p) => p === pid);
       expect(withChild - without).toBeGreaterThan(60 * 1024 * 1024);
-    } finally {
-      child.kill("SIGKILL");
-    }
+    });
   });
 });
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { requiredFeatures } from "../../src/fixture/features.ts";
-import { adHocImplementation, implementationFromOptions } from "../../src/implementation.ts";
+import { adHocImplementation, implementationFromOptions } from "../../src/descriptor/implementation.ts";
 import { runProperties } from "../../src/properties/run.ts";
 import { fixture } from "../support/helpers.ts";
 import { cli, cliBuilt, NODE, PARTIAL_SERVER, partialServer } from "../support/cli.ts";

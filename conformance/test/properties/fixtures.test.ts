@@ -3,8 +3,8 @@
 import * as fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { Fixture } from "../../src/fixture/format.ts";
-import { lintFixture } from "../../src/lint.ts";
-import { adHocImplementation, DEFAULT_AD_HOC_FEATURES } from "../../src/implementation.ts";
+import { lintFixture } from "../../src/lint/lint.ts";
+import { adHocImplementation, DEFAULT_AD_HOC_FEATURES } from "../../src/descriptor/implementation.ts";
 import { PropertyEnv, readClaims, type PropertyDef } from "../../src/properties/harness.ts";
 import { allProperties } from "../../src/properties/registry.ts";
 

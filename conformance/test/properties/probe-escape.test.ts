@@ -2,7 +2,7 @@
 // arguments, which once made an output-cap case under Deno see "0" (the default pattern).
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { probeArgv } from "../../src/probe-path.ts";
+import { probeArgv } from "../../src/probe/probe-path.ts";
 import { probeEscape } from "../../src/properties/props/output-cap.ts";
 import { probeBuilt } from "../support/helpers.ts";
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumPath, launchChromium, type Browser } from "../../src/report/browser.ts";
 import { corpusSteps } from "../../src/report/command.ts";
 import { writeHtmlReport } from "../../src/report/html.ts";
-import { packageRoot } from "../../src/probe-path.ts";
+import { packageRoot } from "../../src/probe/probe-path.ts";
 import type { RunReport } from "../../src/report/run-report.ts";
 import { probeBuilt } from "../support/helpers.ts";
 import { realReports, STDERR_LINE } from "./support.ts";

@@ -5,7 +5,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { afterAll, describe, expect, it } from "vitest";
-import { packageRoot } from "../../src/probe-path.ts";
+import { packageRoot } from "../../src/probe/probe-path.ts";
 
 const MAIN = join(packageRoot(), "dist", "conformance", "src", "cli", "main.js");
 const dir = mkdtempSync(join(tmpdir(), "asc-report-cli-"));

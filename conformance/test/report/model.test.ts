@@ -5,13 +5,13 @@ import { describe, expect, it } from "vitest";
 import { loadFixtures } from "../../src/fixture/load.ts";
 import { fixtureMethods, restrictToMethods } from "../../src/matrix/applicability.ts";
 import { parseCodexRange, versionsInRange, exactVersions } from "../../src/matrix/releases.ts";
-import { packageRoot } from "../../src/probe-path.ts";
+import { packageRoot } from "../../src/probe/probe-path.ts";
 import { renderHtml } from "../../src/report/html.ts";
 import { buildModel, categoryOf } from "../../src/report/model.ts";
 import { renderReleaseTable } from "../../src/report/release-table.ts";
 import { baselineOf, parseRunReport, RunReportError, type RunOutcome } from "../../src/report/run-report.ts";
-import { selectFixtures } from "../../src/suite.ts";
-import { DEFAULT_AD_HOC_FEATURES } from "../../src/implementation.ts";
+import { selectFixtures } from "../../src/runner/suite.ts";
+import { DEFAULT_AD_HOC_FEATURES } from "../../src/descriptor/implementation.ts";
 
 const fx = (id: string, outcome: RunOutcome, extra: Record<string, unknown> = {}) => ({
   id,

@@ -4,12 +4,12 @@
 import { join } from "node:path";
 import process from "node:process";
 import { loadFixtures } from "../../src/fixture/load.ts";
-import { adHocImplementation, DEFAULT_AD_HOC_FEATURES, loadImplementation } from "../../src/implementation.ts";
+import { adHocImplementation, DEFAULT_AD_HOC_FEATURES, loadImplementation } from "../../src/descriptor/implementation.ts";
 import { MUTATION_VAR, TARGET_VAR } from "../../src/mutants/catalogue.ts";
-import { kitProgramArgv, packageRoot } from "../../src/probe-path.ts";
+import { kitProgramArgv, packageRoot } from "../../src/probe/probe-path.ts";
 import { renderJson } from "../../src/reporters/json.ts";
 import { parseRunReport, type RunReport } from "../../src/report/run-report.ts";
-import { runSuite, selectFixtures } from "../../src/suite.ts";
+import { runSuite, selectFixtures } from "../../src/runner/suite.ts";
 import { PROBE } from "../support/helpers.ts";
 
 export const FILTER = ["process.cap.*", "exec.buffered.exit-code", "exec.buffered.utf8"];

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { LoadedFixture } from "../../src/fixture/load.ts";
 import { parseShard, partition, shardSelection } from "../../src/runner/shard.ts";
-import type { Selection } from "../../src/suite.ts";
+import type { Selection } from "../../src/runner/suite.ts";
 
 const loaded = (id: string) => ({ file: `${id}.jsonc`, fixture: { id } }) as unknown as LoadedFixture;
 const ids = fc.uniqueArray(fc.stringMatching(/^[a-z]{1,6}(\.[a-z0-9-]{1,8}){0,2}$/), { maxLength: 120 });

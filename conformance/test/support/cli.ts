@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { packageRoot } from "../../src/probe-path.ts";
+import { packageRoot } from "../../src/probe/probe-path.ts";
 
 // Servers and the CLI are Node programs; under Deno, process.execPath is the Deno binary.
 export const NODE = process.execPath.includes("deno") ? "node" : process.execPath;

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { Fixture, type FixtureInput } from "../../src/fixture/format.ts";
-import { packageRoot } from "../../src/probe-path.ts";
-import { runFixture, type FixtureResult } from "../../src/run-fixture.ts";
+import { packageRoot } from "../../src/probe/probe-path.ts";
+import { runFixture, type FixtureResult } from "../../src/runner/run-fixture.ts";
 
 export const FAKE_SERVER = fileURLToPath(new URL("./fake-server.mjs", import.meta.url));
 export const BUILT_PROBE = join(packageRoot(), "dist", "conformance", "src", "probe", "probe.js");

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { packageRoot } from "../../src/probe-path.ts";
+import { packageRoot } from "../../src/probe/probe-path.ts";
 
 // Servers here are Node programs; under Deno, process.execPath is the Deno binary.
 const NODE = process.execPath.includes("deno") ? "node" : process.execPath;

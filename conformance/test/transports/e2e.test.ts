@@ -13,10 +13,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Fixture } from "../../src/fixture/format.ts";
 import { loadFixtures } from "../../src/fixture/load.ts";
-import { loadImplementation } from "../../src/implementation.ts";
-import { packageRoot } from "../../src/probe-path.ts";
-import { runFixture, type RunOptions } from "../../src/run-fixture.ts";
-import { runSuite, selectFixtures } from "../../src/suite.ts";
+import { loadImplementation } from "../../src/descriptor/implementation.ts";
+import { packageRoot } from "../../src/probe/probe-path.ts";
+import { runFixture, type RunOptions } from "../../src/runner/run-fixture.ts";
+import { runSuite, selectFixtures } from "../../src/runner/suite.ts";
 import { LaunchedServer, openServer, parseSocketTarget, type SocketTarget } from "../../src/transports/index.ts";
 
 // Servers here are Node programs; under Deno, process.execPath is the Deno binary.

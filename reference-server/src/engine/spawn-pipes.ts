@@ -1,9 +1,8 @@
 // Pipe mode: child_process.spawn, detached (own session and process group).
 import { spawn as spawnChild } from "node:child_process";
 import { killGroup } from "./process-group.ts";
-import { SpawnError, type LaunchSpec } from "./types.ts";
+import { SpawnError, type ExitInfo, type LaunchedChild, type LaunchSpec, type StdinPort } from "./types.ts";
 import { spawnFailure } from "./errno.ts";
-import type { ExitInfo, LaunchedChild, StdinPort } from "./spawn.ts";
 
 export function launchPipes(spec: LaunchSpec, streamStdin: boolean): Promise<LaunchedChild> {
   const [program, ...args] = spec.argv;

@@ -3,10 +3,9 @@ import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { Readable } from "node:stream";
 import { killGroup } from "./process-group.ts";
-import { SpawnError, type LaunchSpec } from "./types.ts";
+import { SpawnError, type ExitInfo, type LaunchedChild, type LaunchSpec } from "./types.ts";
 import { spawnFailure } from "./errno.ts";
 import { checkProgram } from "./program-lookup.ts";
-import type { ExitInfo, LaunchedChild } from "./spawn.ts";
 import { denoPtyWrite, isDeno } from "./pty-write-deno.ts";
 import { loadPty } from "./pty-loader.ts";
 

@@ -1,5 +1,7 @@
 // The engine's vocabulary. It knows nothing about JSON-RPC: command/exec (and later
 // process/*) map their params onto these types and their results out of RunOutcome.
+import type { Readable } from "node:stream";
+
 export type OutputStreamName = "stdout" | "stderr";
 
 export type IoMode =
@@ -13,6 +15,29 @@ export interface LaunchSpec {
   /** The complete child environment (nothing else is inherited). */
   env: Record<string, string>;
   io: IoMode;
+}
+
+// A started child, as the spawners (spawn-pipes.ts, spawn-pty.ts) hand it to spawn.ts: pipes
+// and PTY alike. Here rather than in spawn.ts so that the spawners need not import it back.
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | number | null;
+}
+
+export interface StdinPort {
+  write(bytes: Buffer): Promise<void>;
+  close(): void;
+}
+
+export interface LaunchedChild {
+  readonly pid: number;
+  readonly tty: boolean;
+  readonly outputs: ReadonlyArray<readonly [OutputStreamName, Readable]>;
+  /** `undefined` when stdin is not streamed (connected to /dev/null). */
+  readonly stdin: StdinPort | undefined;
+  readonly exited: Promise<ExitInfo>;
+  resize(rows: number, cols: number): void;
+  killGroup(): void;
 }
 
 export interface RunLimits {

@@ -6,7 +6,7 @@ import * as fc from "fast-check";
 import type { FixtureInput } from "../../fixture/format.ts";
 import { ReplyTimeout, ServerGone, type Reply } from "../client.ts";
 import { fail, surfaceApplies, type PropertyDef, type PropertyEnv } from "../harness.ts";
-import { zodValidator } from "../../schema-check.ts";
+import { zodValidator } from "../../runner/schema-check.ts";
 import { sleep } from "./common.ts";
 
 export type JunkItem =

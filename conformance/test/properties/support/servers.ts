@@ -4,8 +4,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { adHocImplementation, DEFAULT_AD_HOC_FEATURES, loadImplementation, type Implementation } from "../../../src/implementation.ts";
-import { packageRoot } from "../../../src/probe-path.ts";
+import { adHocImplementation, DEFAULT_AD_HOC_FEATURES, loadImplementation, type Implementation } from "../../../src/descriptor/implementation.ts";
+import { packageRoot } from "../../../src/probe/probe-path.ts";
 
 const root = packageRoot();
 export const PROBE_BUILT = existsSync(join(root, "dist", "conformance", "src", "probe", "probe.js"));

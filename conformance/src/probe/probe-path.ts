@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { splitCommandLine } from "./server-process.ts";
+import { splitCommandLine } from "../transports/server-process.ts";
 
 export const PROBE_OVERRIDE_VAR = "APP_SERVER_CONFORMANCE_PROBE";
 
@@ -17,10 +17,15 @@ function deno(): DenoLike | undefined {
 
 /** The repository (package) root: the directory that holds conformance/ (and dist/). */
 export function packageRoot(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
   // source: <root>/conformance/src; built: <root>/dist/conformance/src
-  const up = resolve(here, "..", "..");
+  const up = resolve(kitSourceDir(), "..", "..");
   return existsSync(join(up, "package.json")) ? up : resolve(up, "..");
+}
+
+/** conformance/src (or its build in dist/): the kit's programs are named relative to it. */
+function kitSourceDir(): string {
+  // This module is <kit source dir>/probe/probe-path.{ts,js}.
+  return resolve(dirname(fileURLToPath(import.meta.url)), "..");
 }
 
 export function probeArgv(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -32,7 +37,7 @@ export function probeArgv(env: NodeJS.ProcessEnv = process.env): string[] {
 /** The argv that runs one of the kit's own programs (`probe/probe`, `mutants/proxy`). */
 export function kitProgramArgv(name: string): string[] {
   const here = fileURLToPath(import.meta.url);
-  const dir = dirname(here);
+  const dir = kitSourceDir();
   const d = deno();
   if (here.endsWith(".js")) {
     const js = join(dir, `${name}.js`);

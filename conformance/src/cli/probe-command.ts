@@ -2,10 +2,12 @@
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KIT_NAME, KIT_VERSION, scrubbedEnv, type ServerSpec } from "./run-fixture.ts";
-import type { TranscriptEntry } from "./server-process.ts";
-import { openServer } from "./transports/index.ts";
-import { expandValue } from "./vars.ts";
+import { KIT_NAME, KIT_VERSION } from "../runner/kit-info.ts";
+import type { ServerSpec } from "../runner/run-fixture.ts";
+import { scrubbedEnv } from "../runner/server-env.ts";
+import type { TranscriptEntry } from "../transports/server-process.ts";
+import { openServer } from "../transports/index.ts";
+import { expandValue } from "../fixture/vars.ts";
 
 export interface ProbeOptions {
   server: ServerSpec;

@@ -2,14 +2,15 @@
 // claimed features), parallel jobs, repeats (flakiness), and judging against the baseline.
 import { availableParallelism } from "node:os";
 import picomatch from "picomatch";
-import { judge, type BaselineEntry, type Verdict } from "./baseline.ts";
-import { requiredFeatures } from "./fixture/features.ts";
-import type { Fixture } from "./fixture/format.ts";
-import type { LoadedFixture } from "./fixture/load.ts";
+import { judge, type BaselineEntry, type Verdict } from "../baseline/baseline.ts";
+import { requiredFeatures } from "../fixture/features.ts";
+import type { Fixture } from "../fixture/format.ts";
+import type { LoadedFixture } from "../fixture/load.ts";
 import { IdleGate } from "./idle-gate.ts";
-import type { Implementation } from "./implementation.ts";
-import type { PropertiesReport } from "./properties/report.ts";
-import { KIT_NAME, KIT_VERSION, runFixture, type FixtureResult } from "./run-fixture.ts";
+import type { Implementation } from "../descriptor/implementation.ts";
+import type { PropertiesReport } from "../properties/report.ts";
+import { KIT_NAME, KIT_VERSION } from "./kit-info.ts";
+import { runFixture, type FixtureResult } from "./run-fixture.ts";
 
 /** Bumped when a consumer of the JSON report (merge-reports, HTML) would read it differently. */
 export const REPORT_SCHEMA_VERSION = 1;

@@ -1,8 +1,8 @@
 // Before the corpus runs, the kit starts the server once and does the handshake: a server
 // that cannot start (or cannot finish initialize) is a setup problem reported once, with
 // the command, how it ended and its stderr, instead of one failure per fixture.
-import { Fixture } from "./fixture/format.ts";
-import { SetupError, type Implementation } from "./implementation.ts";
+import { Fixture } from "../fixture/format.ts";
+import { SetupError, type Implementation } from "../descriptor/implementation.ts";
 import { runFixture, type FixtureResult } from "./run-fixture.ts";
 
 const PREFLIGHT = Fixture.parse({

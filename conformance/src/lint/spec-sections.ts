@@ -4,8 +4,8 @@
 // always read the rule a failure points to.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { LoadedFixture } from "./fixture/load.ts";
-import { packageRoot } from "./probe-path.ts";
+import type { LoadedFixture } from "../fixture/load.ts";
+import { packageRoot } from "../probe/probe-path.ts";
 
 export const SPEC_DOCUMENT = "codex-app-server-protocol";
 

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type JSONPath, type Node } from "jsonc-parser";
 import { judge, truncateMessage, type BaselineEntry } from "./baseline.ts";
-import type { FixtureResult } from "./run-fixture.ts";
+import type { FixtureResult } from "../runner/run-fixture.ts";
 
 export const TODO_REASON = "TODO: explain this expected failure (added by --update-baseline)";
 

@@ -9,12 +9,12 @@ import { homedir } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
 import { z } from "zod";
-import { parseJsonc } from "../../schema/src/jsonc.ts";
-import { BaselineEntry } from "./baseline.ts";
-import { FEATURE_TAGS } from "./fixture/format.ts";
-import { isSocketServer, parseSocketTarget, type LaunchSpec, type SocketTarget } from "./transports/index.ts";
-import { splitCommandLine } from "./server-process.ts";
-import { packageRoot } from "./probe-path.ts";
+import { parseJsonc } from "../../../schema/src/jsonc.ts";
+import { BaselineEntry } from "../baseline/baseline.ts";
+import { FEATURE_TAGS } from "../fixture/format.ts";
+import { isSocketServer, parseSocketTarget, type LaunchSpec, type SocketTarget } from "../transports/index.ts";
+import { splitCommandLine } from "../transports/server-process.ts";
+import { packageRoot } from "../probe/probe-path.ts";
 
 /** A problem with how the kit was called or set up (exit status 2), not a conformance failure. */
 export class SetupError extends Error {}
@@ -174,7 +174,7 @@ export type ImplementationDescriptor = z.infer<typeof ImplementationDescriptor>;
 /** The JSON Schema of descriptors (fixtures/implementation.schema.json). */
 export function implementationJsonSchema(): unknown {
   const schema = z.toJSONSchema(ImplementationDescriptor, { target: "draft-7", io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-  return { $comment: "Generated from conformance/src/implementation.ts by `app-server-conformance schema`; do not edit.", ...schema };
+  return { $comment: "Generated from conformance/src/descriptor/implementation.ts by `app-server-conformance schema`; do not edit.", ...schema };
 }
 
 export interface Implementation {

@@ -22,7 +22,7 @@ import {
   isServerNotificationMethod,
   JSONRPCErrorError,
   serverNotifications,
-} from "../../schema/src/index.ts";
+} from "../../../schema/src/index.ts";
 
 export type SchemaVariant = "stable" | "experimental";
 

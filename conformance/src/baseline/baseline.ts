@@ -3,7 +3,7 @@
 // substring). A run fails on an unlisted failure and on a listed entry whose fixture now
 // passes (stale).
 import { z } from "zod";
-import type { FixtureResult } from "./run-fixture.ts";
+import type { FixtureResult } from "../runner/run-fixture.ts";
 
 export const BaselineEntry = z
   .object({
