@@ -31,7 +31,7 @@ const SERDE_WORDED = /^invalid (type|value): /;
 /** The name of the struct expected at a path of the params, if the schema names one. */
 export type StructAt = (path: readonly PropertyKey[]) => string | undefined;
 
-export function serdeDetail(issue: Issue, structAt: StructAt = () => undefined): string {
+export function serdeDetail(issue: Issue, structAt: StructAt = () => undefined, pathAt: (path: readonly PropertyKey[]) => boolean = () => false): string {
   const last = issue.path[issue.path.length - 1];
   if (SERDE_WORDED.test(issue.message)) return issue.message;
   switch (issue.code) {
@@ -40,7 +40,13 @@ export function serdeDetail(issue: Issue, structAt: StructAt = () => undefined):
       // serde names the struct it expected: "expected struct CommandExecTerminalSize"
       const struct = issue.expected === "object" ? structAt(issue.path) : undefined;
       const expected =
-        struct !== undefined ? `struct ${struct}` : issue.expected === "int" && typeof issue.input === "number" ? "i64" : EXPECTED[issue.expected] ?? issue.expected;
+        struct !== undefined
+          ? `struct ${struct}`
+          : issue.expected === "string" && pathAt(issue.path)
+            ? "path string"
+            : issue.expected === "int" && typeof issue.input === "number"
+              ? "i64"
+              : EXPECTED[issue.expected] ?? issue.expected;
       return `invalid type: ${describeSerdeValue(issue.input)}, expected ${expected}`;
     }
     case "invalid_value":
@@ -61,7 +67,7 @@ export function serdeDetail(issue: Issue, structAt: StructAt = () => undefined):
         return `unknown variant \`${String(tag)}\`, ${expectedVariants(u.options ?? [])}`;
       }
       const inner = (issue as { errors?: Issue[][] }).errors?.[0]?.[0];
-      return inner ? serdeDetail(inner, structAt) : `data did not match any variant`;
+      return inner ? serdeDetail(inner, structAt, pathAt) : `data did not match any variant`;
     }
     default:
       return issue.message;

@@ -166,23 +166,33 @@ export function describeZodError(error: z.ZodError, schema?: z.ZodType): string 
     const id = schema === undefined ? undefined : schemaAt(schema, path)?.meta()?.id;
     return typeof id === "string" ? id : undefined;
   };
-  return issue ? serdeDetail(issue, structAt) : "invalid params";
+  // serde reads a PathBuf (AbsolutePathBuf) as a "path string"
+  const pathAt = (path: readonly PropertyKey[]) => schema !== undefined && schemaAt(schema, path, true)?.meta()?.id === "AbsolutePathBuf";
+  return issue ? serdeDetail(issue, structAt, pathAt) : "invalid params";
 }
 
-/** The object schema at `path` inside `schema`, through optional, nullable and array wrappers. */
-function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
-  let at: z.ZodType | undefined = schema;
-  const unwrap = () => {
-    while (at instanceof z.ZodOptional || at instanceof z.ZodNullable || at instanceof z.ZodDefault) at = at.unwrap() as z.ZodType;
-  };
-  for (const key of path) {
-    unwrap();
-    if (at instanceof z.ZodObject) at = (at.shape as Record<string, z.ZodType>)[String(key)];
-    else if (at instanceof z.ZodArray) at = at.element as z.ZodType;
-    else return undefined;
+/**
+ * The object schema (or with `any`, any schema) at `path` inside `schema`, through optional,
+ * nullable and array wrappers and the options of a union (the first option that has the path).
+ */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[], any = false): z.ZodType | undefined {
+  let at: z.ZodType = schema;
+  while (at instanceof z.ZodOptional || at instanceof z.ZodNullable || at instanceof z.ZodDefault) at = at.unwrap() as z.ZodType;
+  if (at instanceof z.ZodUnion) {
+    for (const option of at.options as z.ZodType[]) {
+      const found = schemaAt(option, path, any);
+      if (found) return found;
+    }
+    return undefined;
   }
-  unwrap();
-  return at instanceof z.ZodObject ? at : undefined;
+  if (path.length === 0) return any || at instanceof z.ZodObject ? at : undefined;
+  const [key, ...rest] = path;
+  if (at instanceof z.ZodObject) {
+    const next = (at.shape as Record<string, z.ZodType>)[String(key)];
+    return next === undefined ? undefined : schemaAt(next, rest, any);
+  }
+  if (at instanceof z.ZodArray) return schemaAt(at.element as z.ZodType, rest, any);
+  return undefined;
 }
 
 /** Largest magnitudes of upstream's 64-bit integer types (u64::MAX and i64::MIN). */

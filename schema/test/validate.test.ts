@@ -201,6 +201,11 @@ describe("upstream wording found by the differential", () => {
     expect(detail("command/exec/resize", { processId: "m", size: -1 })).toBe("Invalid request: invalid type: integer `-1`, expected struct CommandExecTerminalSize");
     expect(detail("process/resizePty", { processHandle: "m", size: null })).toBe("Invalid request: invalid type: null, expected struct ProcessTerminalSize");
   });
+  it("a path member of the wrong type: a path string", () => {
+    expect(detail("command/exec", { command: ["x"], sandboxPolicy: { type: "workspaceWrite", writableRoots: [{ a: 1 }] } })).toBe("Invalid request: invalid type: map, expected path string");
+    expect(detail("process/spawn", { command: ["x"], processHandle: "h", cwd: 5 })).toBe("Invalid request: invalid type: integer `5`, expected path string");
+    expect(detail("permissionProfile/list", { cwd: true })).toBe("Invalid request: invalid type: boolean `true`, expected a string");
+  });
   it("a tag that is not a string: a variant identifier, or an integer read as a variant index", () => {
     const exec = (type: unknown) => detail("command/exec", { command: ["x"], sandboxPolicy: { type } });
     expect(exec({ a: 1 })).toBe("Invalid request: invalid type: map, expected variant identifier");
