@@ -6,7 +6,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
+import * as fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { GENERATORS } from "../src/differential/generators.ts";
+import type { Session } from "../src/differential/session.ts";
 import { runDifferential } from "../src/differential/runner.ts";
 import { Fixture } from "../src/fixture/format.ts";
 import { parseFixture } from "../src/fixture/load.ts";
@@ -44,7 +47,18 @@ describe.skipIf(!probeBuilt)("differential", () => {
 
   it("finds an output cap off by one, shrinks it to one request and records a fixture that tells the two apart", { timeout: 150_000 }, async () => {
     const broken = mutant("cap-off-by-one");
-    const report = await runDifferential({ server: broken, oracle: reference, probe: PROBE, areas: ["exec"], seed: 15, runs: 2, jobs: 1, known: [], shrinkBudgetMs: 15_000 });
+    // generated exec sessions with one cap-sensitive request added (a cap below the output's
+    // size), so the first session shows the divergence whatever the seed, and the search must
+    // shrink the rest away
+    const capped = fc.tuple(GENERATORS.exec, fc.constantFrom(1, 4, 5, 9)).map(([s, cap]): Session => ({
+      ...s,
+      actions: [
+        ...s.actions,
+        { do: "send", id: 100, method: "command/exec", params: { command: ["${probe}", "outn", "10"], outputBytesCap: cap, sandboxPolicy: { type: "dangerFullAccess" } } },
+        { do: "awaitResponse", id: 100 },
+      ],
+    }));
+    const report = await runDifferential({ server: broken, oracle: reference, probe: PROBE, areas: ["exec"], sessions: capped, seed: 15, runs: 2, jobs: 1, known: [], shrinkBudgetMs: 15_000 });
     expect(report.findings.length).toBeGreaterThan(0);
     const finding = report.findings[0]!;
     expect(finding.session.actions.filter((a) => a.do === "send")).toHaveLength(1);

@@ -84,7 +84,7 @@ export class Dispatcher {
         log("warn", `unexpected ${message.kind} for id ${formatRequestId(message.id)}`);
         return;
       case "request":
-        void this.handleRequest(message.id, message.method, message.params, message.hasParams).catch((error) => {
+        void this.handleRequest(message.id, message.method, message.params, message.hasParams, message.wideInteger).catch((error) => {
           // The details go to the log; the client learns that the request failed, not how.
           log("error", `request ${formatRequestId(message.id)} crashed: ${error instanceof Error ? error.stack : String(error)}`);
           void this.session.respondError(message.id, internalError("internal error"));
@@ -92,13 +92,13 @@ export class Dispatcher {
     }
   }
 
-  private async handleRequest(id: WireRequestId, method: string, params: unknown, hasParams: boolean): Promise<void> {
+  private async handleRequest(id: WireRequestId, method: string, params: unknown, hasParams: boolean, wideInteger?: string): Promise<void> {
     const session = this.session;
     // Deeper than Codex's parser accepts: a protocol error (never a stack overflow later).
     if (nestingDepth(params, MAX_NESTING - 1) > MAX_NESTING - 1) {
       return session.respondError(id, invalidRequest(Messages.invalidRequest("recursion limit exceeded")));
     }
-    const decoded = decode(method, params, hasParams);
+    const decoded = decode(method, params, hasParams, wideInteger);
     if (!decoded.ok) return session.respondError(id, decoded.error);
     if (decoded.method === "initialize") {
       return this.reply(id, initialize(session, decoded.params as ParamsOf<"initialize">));

@@ -28,13 +28,25 @@ export function expectedVariants(variants: readonly unknown[]): string {
 /** Messages the schema already words as serde does (see rustInteger in primitives.ts). */
 const SERDE_WORDED = /^invalid (type|value): /;
 
-export function serdeDetail(issue: Issue): string {
+/** The name of the struct expected at a path of the params, if the schema names one. */
+export type StructAt = (path: readonly PropertyKey[]) => string | undefined;
+
+export function serdeDetail(issue: Issue, structAt: StructAt = () => undefined, pathAt: (path: readonly PropertyKey[]) => boolean = () => false): string {
   const last = issue.path[issue.path.length - 1];
   if (SERDE_WORDED.test(issue.message)) return issue.message;
   switch (issue.code) {
     case "invalid_type": {
       if (issue.input === undefined) return `missing field \`${String(last)}\``;
-      const expected = issue.expected === "int" && typeof issue.input === "number" ? "i64" : EXPECTED[issue.expected] ?? issue.expected;
+      // serde names the struct it expected: "expected struct CommandExecTerminalSize"
+      const struct = issue.expected === "object" ? structAt(issue.path) : undefined;
+      const expected =
+        struct !== undefined
+          ? `struct ${struct}`
+          : issue.expected === "string" && pathAt(issue.path)
+            ? "path string"
+            : issue.expected === "int" && typeof issue.input === "number"
+              ? "i64"
+              : EXPECTED[issue.expected] ?? issue.expected;
       return `invalid type: ${describeSerdeValue(issue.input)}, expected ${expected}`;
     }
     case "invalid_value":
@@ -46,10 +58,16 @@ export function serdeDetail(issue: Issue): string {
         const input = issue.input;
         const tag = typeof input === "object" && input !== null ? (input as Record<string, unknown>)[u.discriminator] : input;
         if (tag === undefined) return `missing field \`${u.discriminator}\``;
+        // a tag that is not a string is not a variant name; a non-negative integer is read as
+        // a variant's index (in range it selects that variant, which this schema does not do)
+        if (typeof tag === "number" && Number.isInteger(tag) && tag >= 0) {
+          return `invalid value: integer \`${tag}\`, expected variant index 0 <= i < ${(u.options ?? []).length}`;
+        }
+        if (typeof tag !== "string") return `invalid type: ${describeSerdeValue(tag)}, expected variant identifier`;
         return `unknown variant \`${String(tag)}\`, ${expectedVariants(u.options ?? [])}`;
       }
       const inner = (issue as { errors?: Issue[][] }).errors?.[0]?.[0];
-      return inner ? serdeDetail(inner) : `data did not match any variant`;
+      return inner ? serdeDetail(inner, structAt, pathAt) : `data did not match any variant`;
     }
     default:
       return issue.message;

@@ -16,7 +16,8 @@ import { describeSerdeValue } from "./serde-value.ts";
 export type WireRequestId = RequestId | bigint;
 
 export type IncomingMessage =
-  | { kind: "request"; id: WireRequestId; method: string; params: unknown; hasParams: boolean }
+  /** `wideInteger`: the first integer in params that no 64-bit type holds (see wideIntegerInParams). */
+  | { kind: "request"; id: WireRequestId; method: string; params: unknown; hasParams: boolean; wideInteger?: string }
   | { kind: "notification"; method: string; params: unknown }
   | { kind: "response"; id: WireRequestId; result: unknown }
   | { kind: "error"; id: WireRequestId; error: unknown }
@@ -106,7 +107,48 @@ export function parseLine(line: string): IncomingMessage {
   } catch (e) {
     return { kind: "invalid", reason: `not JSON: ${(e as Error).message}` };
   }
-  return classifyMessage(exactId(value, line));
+  const message = classifyMessage(exactId(value, line));
+  if (message.kind !== "request") return message;
+  const wide = wideIntegerInParams(line);
+  return wide === undefined ? message : { ...message, wideInteger: wide };
+}
+
+const U64_MAX_BIG = 2n ** 64n - 1n;
+const U128_MAX_BIG = 2n ** 128n - 1n;
+const I128_MIN_BIG = -(2n ** 127n);
+/** A JSON number starting exactly at lastIndex (sticky: no copy of the rest of the line). */
+const NUMBER_AT = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
+
+/**
+ * The first integer literal in the top-level "params" member beyond the 64-bit range (but
+ * within 128 bits), as serde words it: upstream buffers params before reading them, which
+ * refuses such an integer whatever the field ("invalid type: integer `N` as u128, expected
+ * any value"). JSON.parse rounds them (2^64 - 1 and 2^64 read the same), so the text decides.
+ */
+export function wideIntegerInParams(text: string): string | undefined {
+  let depth = 0;
+  let inParams = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      if (depth === 1 && text.slice(i, j + 1) === '"params"' && /^\s*:/.test(text.slice(j + 1, j + 64))) inParams = true;
+      i = j;
+    } else if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") depth--;
+    else if (c === "," && depth === 1) inParams = false;
+    else if (inParams && /[-\d]/.test(c)) {
+      NUMBER_AT.lastIndex = i;
+      const token = NUMBER_AT.exec(text)?.[0] ?? c;
+      i += token.length - 1;
+      if (!/^-?\d+$/.test(token)) continue;
+      const big = BigInt(token);
+      if (big > U64_MAX_BIG && big <= U128_MAX_BIG) return `invalid type: integer \`${big}\` as u128, expected any value`;
+      if (big < I64_MIN_BIG && big >= I128_MIN_BIG) return `invalid type: integer \`${big}\` as i128, expected any value`;
+    }
+  }
+  return undefined;
 }
 
 export type DecodedRequest<M extends ClientRequestMethod = ClientRequestMethod> =
@@ -117,10 +159,40 @@ export type DecodedRequest<M extends ClientRequestMethod = ClientRequestMethod> 
  * serde reports a present field's bad value as it reads it, and a missing field of the
  * struct only at its end: so a bad value anywhere wins over a missing top-level field.
  */
-export function describeZodError(error: z.ZodError): string {
+export function describeZodError(error: z.ZodError, schema?: z.ZodType): string {
   const missingAtTop = (i: z.core.$ZodIssue) => i.code === "invalid_type" && (i as { input?: unknown }).input === undefined && i.path.length === 1;
   const issue = error.issues.find((i) => !missingAtTop(i)) ?? error.issues[0];
-  return issue ? serdeDetail(issue) : "invalid params";
+  const structAt = (path: readonly PropertyKey[]) => {
+    const id = schema === undefined ? undefined : schemaAt(schema, path)?.meta()?.id;
+    return typeof id === "string" ? id : undefined;
+  };
+  // serde reads a PathBuf (AbsolutePathBuf) as a "path string"
+  const pathAt = (path: readonly PropertyKey[]) => schema !== undefined && schemaAt(schema, path, true)?.meta()?.id === "AbsolutePathBuf";
+  return issue ? serdeDetail(issue, structAt, pathAt) : "invalid params";
+}
+
+/**
+ * The object schema (or with `any`, any schema) at `path` inside `schema`, through optional,
+ * nullable and array wrappers and the options of a union (the first option that has the path).
+ */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[], any = false): z.ZodType | undefined {
+  let at: z.ZodType = schema;
+  while (at instanceof z.ZodOptional || at instanceof z.ZodNullable || at instanceof z.ZodDefault) at = at.unwrap() as z.ZodType;
+  if (at instanceof z.ZodUnion) {
+    for (const option of at.options as z.ZodType[]) {
+      const found = schemaAt(option, path, any);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (path.length === 0) return any || at instanceof z.ZodObject ? at : undefined;
+  const [key, ...rest] = path;
+  if (at instanceof z.ZodObject) {
+    const next = (at.shape as Record<string, z.ZodType>)[String(key)];
+    return next === undefined ? undefined : schemaAt(next, rest, any);
+  }
+  if (at instanceof z.ZodArray) return schemaAt(at.element as z.ZodType, rest, any);
+  return undefined;
 }
 
 /** Largest magnitudes of upstream's 64-bit integer types (u64::MAX and i64::MIN). */
@@ -147,22 +219,24 @@ export function clampWideIntegers(value: unknown): unknown {
 /** Parses `params` with zod into the canonical wire form. */
 export function parseWith<T extends z.ZodType>(schema: T, params: unknown): { ok: true; value: z.infer<T> } | { ok: false; detail: string } {
   const result = schema.safeParse(params, { reportInput: true });
-  return result.success ? { ok: true, value: result.data } : { ok: false, detail: describeZodError(result.error) };
+  return result.success ? { ok: true, value: result.data } : { ok: false, detail: describeZodError(result.error, schema) };
 }
 
 /**
  * Deserializes a request's method and params the way upstream does: an unknown method
  * or params that do not fit the schema give -32600 `Invalid request: <detail>`.
  */
-export function decodeRequest<M extends ClientRequestMethod>(method: M, params: unknown, hasParams?: boolean): DecodedRequest<M>;
-export function decodeRequest(method: string, params: unknown, hasParams?: boolean): DecodedRequest;
-export function decodeRequest(method: string, params: unknown, hasParams = params !== undefined): DecodedRequest {
+export function decodeRequest<M extends ClientRequestMethod>(method: M, params: unknown, hasParams?: boolean, wideInteger?: string): DecodedRequest<M>;
+export function decodeRequest(method: string, params: unknown, hasParams?: boolean, wideInteger?: string): DecodedRequest;
+export function decodeRequest(method: string, params: unknown, hasParams = params !== undefined, wideInteger?: string): DecodedRequest {
   if (!isClientRequestMethod(method)) {
     return {
       ok: false,
       error: invalidRequest(Messages.invalidRequest(`unknown variant \`${method}\`, ${expectedVariants(Object.keys(clientRequests))}`)),
     };
   }
+  // an integer no 64-bit field holds (parseLine's wideInteger), anywhere in params: refused before any field is read
+  if (wideInteger !== undefined) return { ok: false, error: invalidRequest(Messages.invalidRequest(wideInteger)) };
   // serde reads `"params": null` like an absent member.
   if (!hasParams || params === null) return { ok: false, error: invalidRequest(Messages.invalidRequest("missing field `params`")) };
   // serde names the params struct when the params are a scalar: "expected struct CommandExecParams"

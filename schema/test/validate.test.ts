@@ -192,3 +192,43 @@ describe("64-bit request ids", () => {
     expect(parseLine('{"id":12345678901234567890,"method":"x"}').kind).toBe("notification");
   });
 });
+
+// Each wording below is what Codex 0.169.0 answered (recorded in
+// fixtures/errors/errors.params.serde-wording-nested.jsonc).
+describe("upstream wording found by the differential", () => {
+  it("names the struct expected at a nested path", () => {
+    expect(detail("command/exec/resize", { processId: "m", size: null })).toBe("Invalid request: invalid type: null, expected struct CommandExecTerminalSize");
+    expect(detail("command/exec/resize", { processId: "m", size: -1 })).toBe("Invalid request: invalid type: integer `-1`, expected struct CommandExecTerminalSize");
+    expect(detail("process/resizePty", { processHandle: "m", size: null })).toBe("Invalid request: invalid type: null, expected struct ProcessTerminalSize");
+  });
+  it("a path member of the wrong type: a path string", () => {
+    expect(detail("command/exec", { command: ["x"], sandboxPolicy: { type: "workspaceWrite", writableRoots: [{ a: 1 }] } })).toBe("Invalid request: invalid type: map, expected path string");
+    expect(detail("process/spawn", { command: ["x"], processHandle: "h", cwd: 5 })).toBe("Invalid request: invalid type: integer `5`, expected path string");
+    expect(detail("permissionProfile/list", { cwd: true })).toBe("Invalid request: invalid type: boolean `true`, expected a string");
+  });
+  it("a tag that is not a string: a variant identifier, or an integer read as a variant index", () => {
+    const exec = (type: unknown) => detail("command/exec", { command: ["x"], sandboxPolicy: { type } });
+    expect(exec({ a: 1 })).toBe("Invalid request: invalid type: map, expected variant identifier");
+    expect(exec(null)).toBe("Invalid request: invalid type: null, expected variant identifier");
+    expect(exec(5)).toBe("Invalid request: invalid value: integer `5`, expected variant index 0 <= i < 4");
+  });
+  it("an integer in params beyond 64 bits is refused whatever the field, read from the line's text", () => {
+    const line = (params: string, method = "command/exec") => parseLine(`{"id":1,"method":"${method}","params":${params}}`);
+    expect(line('{"command":["x"],"outputBytesCap":18446744073709551616}')).toMatchObject({
+      kind: "request",
+      wideInteger: "invalid type: integer `18446744073709551616` as u128, expected any value",
+    });
+    expect(line("-9223372036854780000", "process/resizePty")).toMatchObject({ wideInteger: "invalid type: integer `-9223372036854780000` as i128, expected any value" });
+    // u64::MAX itself fits; strings, fractions and members outside params do not count
+    expect(line('{"outputBytesCap":18446744073709551615,"s":"18446744073709551616","f":18446744073709551616.5}')).not.toHaveProperty("wideInteger");
+    expect(parseLine('{"id":1,"method":"x","params":{},"extra":18446744073709551616}')).not.toHaveProperty("wideInteger");
+    // params before method count too; beyond 128 bits is not this error
+    expect(parseLine('{"id":1,"params":{"limit":18446744073709551616},"method":"x"}')).toHaveProperty("wideInteger");
+    expect(line('{"limit":340282366920938463463374607431768211456}')).not.toHaveProperty("wideInteger");
+    // an unknown method is reported first
+    const unknown = decodeRequest("no/such", {}, true, "wide");
+    expect(unknown.ok ? undefined : unknown.error.message).toMatch(/^Invalid request: unknown variant `no\/such`/);
+    const known = decodeRequest("permissionProfile/list", {}, true, "invalid type: integer `18446744073709551616` as u128, expected any value");
+    expect(known.ok ? undefined : known.error.message).toBe("Invalid request: invalid type: integer `18446744073709551616` as u128, expected any value");
+  });
+});

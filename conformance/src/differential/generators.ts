@@ -185,6 +185,43 @@ function withUniqueProcessId(params: Record<string, unknown>, i: number): Record
 
 // --- follow-ups: write / close stdin / resize / terminate, before, during and after exit
 
+/**
+ * The children follow-ups meet. Each prints everything it prints unprompted before "ready"
+ * and then only answers input or ends when told (stdin closed, terminated, killed), so no
+ * follow-up after "ready" races output of its own. `readsStdin`: it ends when stdin closes;
+ * `echoes`: it copies stdin to stdout.
+ */
+interface LongChild {
+  argv: string[];
+  readsStdin: boolean;
+  echoes: boolean;
+}
+export const LONG_CHILDREN: Record<"echo" | "count-stdin" | "sleep" | "size", LongChild> = {
+  echo: { argv: ["out", "ready\\n", "echo"], readsStdin: true, echoes: true },
+  "count-stdin": { argv: ["out", "ready\\n", "count-stdin"], readsStdin: true, echoes: false },
+  sleep: { argv: ["out", "ready\\n", "sleep", "20000"], readsStdin: false, echoes: false },
+  size: { argv: ["size", "out", "ready\\n", "sleep", "20000"], readsStdin: false, echoes: false },
+};
+
+/**
+ * What a running child prints on stdout for one write of `text` (one line): its own copy if
+ * it echoes, and under a PTY also the terminal's echo (both with "\r\n" line ends; the two
+ * copies are the same text, so their order does not matter). Undefined when nothing comes.
+ */
+export function outputOfWrite(text: string, child: LongChild, tty: boolean): string | undefined {
+  if (text === "") return undefined;
+  const copies = (child.echoes ? 1 : 0) + (tty ? 1 : 0);
+  if (copies === 0) return undefined;
+  return (tty ? text.replace(/\n/g, "\r\n") : text).repeat(copies);
+}
+
+/** The text a write follow-up sends, if it sends any. */
+function writtenText(params: Record<string, unknown>): string | undefined {
+  const d = params.deltaBase64;
+  if (typeof d !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(d)) return undefined;
+  return Buffer.from(d, "base64").toString("utf8");
+}
+
 const followUp = (pid: string) =>
   fc.oneof(
     fc.constantFrom("one\n", "", "two words\n", "ünï\n").map((t) => ({ method: "command/exec/write", params: { processId: pid, deltaBase64: b64(t) } })),
@@ -198,48 +235,60 @@ const followUp = (pid: string) =>
 
 const followUpSession: fc.Arbitrary<Session> = fc
   .record({
-    // children that only end when told to (stdin closed, terminated) or by the timeout
-    program: fc.constantFrom(["echo"], ["count-stdin"], ["sleep", "20000"], ["size", "sleep", "20000"]),
+    child: fc.constantFrom(...(Object.keys(LONG_CHILDREN) as (keyof typeof LONG_CHILDREN)[])),
     tty: opt(fc.boolean()),
     streamStdin: opt(fc.boolean()),
-    target: fc.constantFrom("p", "unknown"),
     before: fc.array(followUp("p"), { maxLength: 1 }),
     during: fc.array(fc.record({ f: followUp("p"), unknownId: fc.boolean() }), { minLength: 1, maxLength: 4 }),
     end: fc.constantFrom("close", "terminate"),
     after: fc.array(followUp("p"), { maxLength: 2 }),
   })
   .map((g) => {
+    const child = LONG_CHILDREN[g.child];
     const actions: Action[] = [];
     let id = 1;
     for (const f of g.before) actions.push({ do: "send", id: id++, method: f.method, params: f.params }, { do: "awaitResponse", id: id - 1 });
     const execId = id++;
+    // a child reading stdin without streamStdin sees EOF and ends by itself: that races the follow-ups
+    const streamStdin = child.readsStdin ? true : g.streamStdin;
+    const tty = g.tty === true;
     actions.push({
       do: "send",
       id: execId,
       method: "command/exec",
       params: clean({
-        command: [P, "out", "ready\\n", ...g.program],
+        command: [P, ...child.argv],
         processId: "p",
         streamStdoutStderr: true,
-        // a child reading stdin without streamStdin sees EOF and ends by itself: that races the follow-ups
-        streamStdin: g.program[0] === "sleep" || g.program[0] === "size" ? g.streamStdin : true,
+        streamStdin,
         tty: g.tty,
         sandboxPolicy: { type: "dangerFullAccess" },
         timeoutMs: 15_000,
       }),
     });
     actions.push({ do: "awaitOutput", processId: "p", contains: "ready" });
+    const writable = tty || streamStdin === true;
     let ended = false;
     for (const { f, unknownId } of g.during) {
       const params = unknownId ? { ...f.params, processId: "unknown" } : f.params;
       actions.push({ do: "send", id: id++, method: f.method, params }, { do: "awaitResponse", id: id - 1 });
-      // after a terminate or a close the child's end races with what follows: stop here
-      ended = !unknownId && (f.method === "command/exec/terminate" || (f.params as { closeStdin?: boolean }).closeStdin === true);
+      if (unknownId) continue;
+      const closes = (f.params as { closeStdin?: boolean }).closeStdin === true;
+      // after a terminate, or a close the child ends on, its end races with what follows: stop here
+      ended = f.method === "command/exec/terminate" || (closes && child.readsStdin);
       if (ended) break;
+      // what the write makes the child print is awaited, so a terminate after it races nothing
+      const text = f.method === "command/exec/write" && writable ? writtenText(f.params) : undefined;
+      const printed = text === undefined ? undefined : outputOfWrite(text, child, tty);
+      if (printed !== undefined) actions.push({ do: "awaitOutput", processId: "p", contains: printed });
     }
     if (!ended) {
-      const endMethod = g.end === "close" ? "command/exec/write" : "command/exec/terminate";
-      actions.push({ do: "send", id: id++, method: endMethod, params: g.end === "close" ? { processId: "p", closeStdin: true } : { processId: "p" } });
+      if (g.end === "close") actions.push({ do: "send", id: id++, method: "command/exec/write", params: { processId: "p", closeStdin: true } });
+      // a child that does not read stdin outlives the close: it is terminated too
+      if (g.end === "terminate" || !child.readsStdin) {
+        if (g.end === "close") actions.push({ do: "awaitResponse", id: id - 1 });
+        actions.push({ do: "send", id: id++, method: "command/exec/terminate", params: { processId: "p" } });
+      }
     }
     actions.push({ do: "awaitResponse", id: execId });
     for (const f of g.after) actions.push({ do: "send", id: id++, method: f.method, params: f.params }, { do: "awaitResponse", id: id - 1 });
@@ -248,10 +297,16 @@ const followUpSession: fc.Arbitrary<Session> = fc
 
 // --- process/*: lifecycles and concurrent handles
 
+const LONG_SPAWNED = { echo: LONG_CHILDREN.echo, sleep: LONG_CHILDREN.sleep };
+type LongSpawned = keyof typeof LONG_SPAWNED;
+
 const spawnParams = (handle: string) =>
   fc
     .record({
-      program: fc.oneof(outputProgram, fc.constant(["out", "ready\\n", "echo"]), fc.constant(["out", "ready\\n", "sleep", "20000"])),
+      program: fc.oneof(
+        outputProgram.map((argv) => ({ argv, long: undefined })),
+        fc.constantFrom<LongSpawned>("echo", "sleep").map((long) => ({ argv: LONG_SPAWNED[long].argv, long })),
+      ),
       cwd: fc.constantFrom(W, `${W}/missing`, "relative", undefined),
       tty: opt(fc.boolean()),
       streamStdin: opt(fc.boolean()),
@@ -261,7 +316,7 @@ const spawnParams = (handle: string) =>
       env: envOverrides,
       size: nullable(terminalSize),
     })
-    .map(({ program, ...r }) => clean({ command: [P, ...program], processHandle: handle, ...r }));
+    .map(({ program, ...r }) => ({ long: program.long, params: clean({ command: [P, ...program.argv], processHandle: handle, ...r }) }));
 
 const processFollowUp = (h: string) =>
   fc.oneof(
@@ -278,9 +333,19 @@ const processFollowUp = (h: string) =>
 function likelyStarts(p: Record<string, unknown>): boolean {
   const size = p.size as { rows: number; cols: number } | null | undefined;
   if (p.cwd !== W || p.timeoutMs === -1) return false;
+  // integers past 2^53 are written inexactly (2^63 - 1 as 2^63): whether they are accepted is declared per server
   if (typeof p.outputBytesCap === "number" && p.outputBytesCap > Number.MAX_SAFE_INTEGER) return false;
+  if (typeof p.timeoutMs === "number" && p.timeoutMs > Number.MAX_SAFE_INTEGER) return false;
   if (size && (p.tty !== true || size.rows === 0 || size.cols === 0 || size.rows > 65535 || size.cols > 65535)) return false;
   return true;
+}
+
+/** A running handle the session may follow up: what it runs and whether it has a PTY. */
+interface LiveHandle {
+  handle: string;
+  child: LongChild;
+  tty: boolean;
+  writable: boolean;
 }
 
 const processSession: fc.Arbitrary<Session> = fc
@@ -292,31 +357,49 @@ const processSession: fc.Arbitrary<Session> = fc
   .map((g) => {
     const actions: Action[] = [];
     let id = 1;
-    const live: string[] = [];
+    const live: LiveHandle[] = [];
     const spawned: string[] = [];
-    g.params.forEach((p, i) => {
+    g.params.forEach(({ long, params: p }, i) => {
       const handle = `h${i + 1}`;
-      const long = (p.command as string[]).includes("ready\\n");
-      // a long-running child is always streamed, so the session can wait until it runs, then end it
-      const params = long ? { ...p, processHandle: handle, streamStdoutStderr: true } : { ...p, processHandle: handle };
+      let params: Record<string, unknown> = { ...p, processHandle: handle };
+      if (long) {
+        // a long-running child is always streamed, so the session can wait until it runs, then end it;
+        // its output is never capped below what it prints (a cut "ready" would never come)
+        params = { ...params, streamStdoutStderr: true };
+        if (typeof params.outputBytesCap === "number" && params.outputBytesCap < 4096) delete params.outputBytesCap;
+      }
       actions.push({ do: "send", id: id++, method: "process/spawn", params }, { do: "awaitResponse", id: id - 1 });
-      if (likelyStarts(params)) spawned.push(handle);
-      if ((params.command as string[]).includes("ready\\n") && params.streamStdoutStderr === true) {
+      const starts = likelyStarts(params);
+      if (starts) spawned.push(handle);
+      const tty = params.tty === true;
+      const writable = tty || params.streamStdin === true;
+      if (long && starts) {
         actions.push({ do: "awaitOutput", processHandle: handle, contains: "ready" });
-        live.push(handle);
+        // an echo child whose stdin is closed from the start ends by itself: it is only awaited
+        if (!LONG_SPAWNED[long].readsStdin || writable) live.push({ handle, child: LONG_SPAWNED[long], tty, writable });
       }
     });
     // a second spawn under a handle that is still running
     if (g.duplicate && live.length) {
-      actions.push({ do: "send", id: id++, method: "process/spawn", params: { command: [P, "out", "dup"], processHandle: live[0]!, cwd: W } }, { do: "awaitResponse", id: id - 1 });
+      actions.push({ do: "send", id: id++, method: "process/spawn", params: { command: [P, "out", "dup"], processHandle: live[0]!.handle, cwd: W } }, { do: "awaitResponse", id: id - 1 });
     }
     for (const [handle, f] of g.followUps) {
+      const target = live.find((l) => l.handle === handle);
       // follow-ups go to running handles or to one never spawned: others race their exit
-      if (handle !== "nope" && !live.includes(handle)) continue;
+      if (handle !== "nope" && !target) continue;
       actions.push({ do: "send", id: id++, method: f.method, params: { ...f.params, processHandle: handle } }, { do: "awaitResponse", id: id - 1 });
-      if (f.method === "process/kill" || (f.params as { closeStdin?: boolean }).closeStdin) break;
+      if (!target) continue;
+      const closes = (f.params as { closeStdin?: boolean }).closeStdin === true;
+      // killed, or ending on its own now that stdin is closed: no more follow-ups may race its end
+      if (f.method === "process/kill" || (closes && target.writable && target.child.readsStdin)) {
+        live.splice(live.indexOf(target), 1);
+        break;
+      }
+      const text = f.method === "process/writeStdin" && target.writable ? writtenText(f.params) : undefined;
+      const printed = text === undefined ? undefined : outputOfWrite(text, target.child, target.tty);
+      if (printed !== undefined) actions.push({ do: "awaitOutput", processHandle: handle, contains: printed });
     }
-    for (const h of live) actions.push({ do: "send", id: id++, method: "process/kill", params: { processHandle: h } }, { do: "awaitResponse", id: id - 1 });
+    for (const { handle } of live) actions.push({ do: "send", id: id++, method: "process/kill", params: { processHandle: handle } }, { do: "awaitResponse", id: id - 1 });
     for (const h of spawned) actions.push({ do: "awaitExited", processHandle: h });
     return { area: "process", handshake: "experimental" as const, actions };
   });

@@ -23,7 +23,7 @@ export interface Observation {
   strayReplies: unknown[];
   /** Output deltas per process ("exec:<processId>" or "proc:<handle>"). */
   streams: Record<string, StreamObservation>;
-  /** process/exited params per handle. */
+  /** process/exited params per handle the session waits for (awaitExited). */
   exited: Record<string, unknown>;
   /** Other notifications of this surface, in arrival order. */
   notifications: { method: string; params: unknown }[];
@@ -47,6 +47,7 @@ export function observe(session: Session, result: FixtureResult, probe: readonly
     }
   }
   const ended = new Set<string>();
+  const awaitedExits = new Set(session.actions.flatMap((a) => (a.do === "awaitExited" ? [a.processHandle] : [])));
   const stream = (key: string) => (obs.streams[key] ??= { stdout: "", stderr: "", capReached: { stdout: "none", stderr: "none" }, deltasAfterEnd: 0 });
   const bytes: Record<string, { stdout: Buffer[]; stderr: Buffer[] }> = {};
   for (const entry of result.transcript) {
@@ -72,7 +73,8 @@ export function observe(session: Session, result: FixtureResult, probe: readonly
         if (ended.has(key)) s.deltasAfterEnd++;
       } else if (m.method === "process/exited") {
         const handle = String(p.processHandle);
-        obs.exited[handle] = normaliseValue(p, ctx);
+        // an exit the session never waited for may come before or after the session's end
+        if (awaitedExits.has(handle)) obs.exited[handle] = normaliseValue(p, ctx);
         ended.add(`proc:${handle}`);
       } else {
         obs.notifications.push({ method: m.method, params: normaliseValue(m.params, ctx) });

@@ -87,6 +87,8 @@ export interface DifferentialOptions {
   oracle: Implementation;
   probe: string[];
   areas: Area[];
+  /** Where sessions come from instead of the areas' generators (tests aim the search with it). */
+  sessions?: fc.Arbitrary<Session>;
   seed: number;
   /** Generated sessions in total (default: unlimited within the budget). */
   runs?: number;
@@ -137,7 +139,7 @@ export interface DifferentialReport {
 export async function runDifferential(opts: DifferentialOptions): Promise<DifferentialReport> {
   const started = Date.now();
   const deadline = opts.budgetMs === undefined ? Infinity : started + opts.budgetMs;
-  const arb = sessionArbitrary(opts.areas);
+  const arb = opts.sessions ?? sessionArbitrary(opts.areas);
   const findings: Finding[] = [];
   const found = new Set<string>();
   const known = new Map<string, { reason: string; count: number }>();

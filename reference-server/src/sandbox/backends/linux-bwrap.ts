@@ -163,7 +163,10 @@ export function buildBwrapArgs(plan: ManagedPlan, argv: readonly string[], optio
       if (carveTargets.includes(t.path)) continue;
       const r = resolveStable(t.path, inWritableRoot);
       if (r.exists) {
-        addCarve(r.path, ["--ro-bind", r.path, r.path]);
+        // In a scratch root (/tmp, $TMPDIR) metadata is often another sandbox's mount point,
+        // gone a moment later: "-try" skips a vanished one (a missing one is not protected there anyway).
+        const bind = t.metadata && !root.protectMissing ? "--ro-bind-try" : "--ro-bind";
+        addCarve(r.path, [bind, r.path, r.path]);
         if (t.metadata && t.path.endsWith(`${sep}.git`) && r.stat.isFile()) {
           // A `gitdir:` pointer file: protect the git directory it points at too.
           const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(r.path, "utf8"));
