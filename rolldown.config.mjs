@@ -1,23 +1,42 @@
-// The reference server's entry point as one ES module (plus a lazily loaded chunk for the
-// socket transports): Node 20 spends most of a cold start resolving and compiling the ~200
-// files of the server and its dependencies one by one. docs/stack.md says why and how.
-// Everything else in dist/ is tsc's output; tsconfig.build.json leaves main.ts to this file.
+// The reference server's entry point as one file, plus a lazily loaded chunk for the socket
+// transports: Node 20 spends most of a cold start resolving and compiling the ~200 files of
+// the server and its dependencies one by one. CommonJS, because Node 20 can run a script
+// (not an ES module) with V8's code cache: main.cjs (start-node.ts) loads bundle.cjs with
+// the cache that reference-server/build/code-cache.mjs writes. main.js is kept for those who
+// run `node dist/reference-server/src/main.js`. docs/stack.md says why and how.
+// Everything else in dist/ is tsc's output; tsconfig.build.json leaves these files to this one.
 import { defineConfig } from "rolldown";
 
-export default defineConfig({
-  input: { main: "reference-server/src/main.ts" },
+const common = {
   platform: "node",
   // Native code, optional, loaded on the first tty request (engine/pty-loader.ts).
   external: ["node-pty"],
   // jsonc-parser's "main" is a UMD build with dynamic requires a bundle cannot follow.
   resolve: { mainFields: ["module", "main"] },
-  output: {
-    dir: "dist/reference-server/src",
-    format: "esm",
-    entryFileNames: "[name].js",
-    chunkFileNames: "main.[name].js",
-    // Maps for debugging in the checkout (node --enable-source-maps finds them beside the
-    // bundle only when told to); not shipped, so the bundle names none of them.
-    sourcemap: "hidden",
+};
+const dir = "dist/reference-server/src";
+
+/** Emits main.js, an ES module that runs main.cjs. */
+const compatEntry = {
+  name: "compat-entry",
+  generateBundle() {
+    this.emitFile({ type: "asset", fileName: "main.js", source: '#!/usr/bin/env node\n// Runs main.cjs (rolldown.config.mjs says why).\nimport "./main.cjs";\n' });
   },
-});
+};
+
+export default defineConfig([
+  {
+    ...common,
+    input: { bundle: "reference-server/src/main.ts" },
+    // Maps stay in the checkout for debugging; they are not shipped, so the bundle names none.
+    // import() becomes require(): V8 code cache loses a script's dynamic-import callback
+    // in Node 20, so the bundle must have no import() of its own.
+    output: { dir, format: "cjs", entryFileNames: "[name].cjs", chunkFileNames: "bundle.[name].cjs", sourcemap: "hidden", dynamicImportInCjs: false },
+  },
+  {
+    ...common,
+    input: { main: "reference-server/src/start-node.ts" },
+    plugins: [compatEntry],
+    output: { dir, format: "cjs", entryFileNames: "[name].cjs", banner: "#!/usr/bin/env node" },
+  },
+]);

@@ -18,7 +18,7 @@ export default {
   mutate: slice.mutate,
   testFiles: slice.tests,
   // The tests run the server from dist/: build it from the mutated sources in the sandbox.
-  buildCommand: "tsc -p mutation/tsconfig.server.json",
+  buildCommand: "tsc -p mutation/tsconfig.server.json && node mutation/unbundled-entry.mjs",
   incremental: true,
   incrementalFile: `${out}/incremental.json`,
   reporters: ["clear-text", "progress", "html", "json"],

@@ -19,7 +19,7 @@ import { kitProgramArgv, packageRoot } from "../src/probe/probe-path.ts";
 import { recordFindings, verifyFixture } from "../src/record/record.ts";
 import { PROBE, probeBuilt } from "./support/helpers.ts";
 
-const REFERENCE_ARGV = [process.execPath, join(packageRoot(), "dist", "reference-server", "src", "main.js")];
+const REFERENCE_ARGV = [process.execPath, join(packageRoot(), "dist", "reference-server", "src", "main.cjs")];
 const impl = (name: string, argv: string[], env: Record<string, string> = {}): Implementation => ({
   name,
   file: undefined,

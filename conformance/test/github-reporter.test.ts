@@ -11,7 +11,7 @@ import { appendsTo, stepLine } from "../src/reporters/github.ts";
 
 const ROOT = packageRoot();
 const CLI = join(ROOT, "dist", "conformance", "src", "cli", "main.js");
-const SERVER = join(ROOT, "dist", "reference-server", "src", "main.js");
+const SERVER = join(ROOT, "dist", "reference-server", "src", "main.cjs");
 // The CLI test runs the built JavaScript with Node (under Deno, process.execPath is Deno).
 const isDeno = (globalThis as { Deno?: unknown }).Deno !== undefined;
 const built = existsSync(CLI) && existsSync(SERVER) && !isDeno;

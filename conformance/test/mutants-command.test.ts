@@ -13,7 +13,7 @@ import { packageRoot } from "../src/probe/probe-path.ts";
 const root = packageRoot();
 const CLI = join(root, "dist", "conformance", "src", "cli", "main.js");
 const REFERENCE = join(root, "fixtures", "implementations", "reference.jsonc");
-const built = existsSync(CLI) && existsSync(join(root, "dist", "reference-server", "src", "main.js"));
+const built = existsSync(CLI) && existsSync(join(root, "dist", "reference-server", "src", "main.cjs"));
 
 const kit = (args: string[]) => spawnSync(process.execPath, [CLI, "mutants", ...args], { encoding: "utf8", timeout: 120_000 });
 

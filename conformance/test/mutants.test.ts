@@ -14,7 +14,7 @@ import { runFixture } from "../src/runner/run-fixture.ts";
 import { splitCommandLine } from "../src/transports/server-process.ts";
 import { PROBE, probeBuilt } from "./support/helpers.ts";
 
-const REFERENCE = join(packageRoot(), "dist", "reference-server", "src", "main.js");
+const REFERENCE = join(packageRoot(), "dist", "reference-server", "src", "main.cjs");
 const override = process.env.APP_SERVER_CONFORMANCE_MUTANT_TARGET;
 const target = override ? splitCommandLine(override) : existsSync(REFERENCE) ? [process.execPath, REFERENCE] : undefined;
 

@@ -72,7 +72,7 @@ describe("implementation descriptors", () => {
     expect(codex.features).toContain("experimental");
     for (const e of codex.baseline) expect(e.reason.length).toBeGreaterThan(0);
     const ref = loadImplementation("fixtures/implementations/reference.jsonc");
-    expect(ref.argv[1]).toMatch(/dist\/reference-server\/src\/main\.js$/);
+    expect(ref.argv[1]).toMatch(/dist\/reference-server\/src\/main\.cjs$/);
   });
   it("split command lines like a shell (quotes, escapes)", () => {
     expect(splitCommandLine(`node "a b.js" 'c d' e\\ f ""`)).toEqual(["node", "a b.js", "c d", "e f", ""]);

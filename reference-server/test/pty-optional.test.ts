@@ -1,11 +1,11 @@
 // node-pty is optional: a server that cannot load it still serves every pipe request and
 // answers tty requests with a clear -32600 error. The module's absence is simulated the way
-// a failed install looks to Node: a resolve hook (registered with --import through
-// NODE_OPTIONS, test-only) makes `import("node-pty")` throw ERR_MODULE_NOT_FOUND.
+// a failed install looks to Node: a preload (--require through NODE_OPTIONS, test-only)
+// makes resolving "node-pty" throw MODULE_NOT_FOUND. (The bundled server loads it with
+// require: rolldown.config.mjs.)
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { exec, withServer } from "./helpers/server.ts";
 
@@ -13,24 +13,24 @@ const isDeno = (globalThis as { Deno?: unknown }).Deno !== undefined || process.
 
 const dir = mkdtempSync(join(tmpdir(), "no-pty-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const hooks = join(dir, "hooks.mjs");
+const preload = join(dir, "no-pty.cjs");
 writeFileSync(
-  hooks,
-  `export async function resolve(specifier, context, next) {
-  if (specifier === "node-pty") {
-    const error = new Error("Cannot find package 'node-pty' imported from " + context.parentURL);
-    error.code = "ERR_MODULE_NOT_FOUND";
+  preload,
+  `const Module = require("node:module");
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === "node-pty") {
+    const error = new Error("Cannot find module 'node-pty'");
+    error.code = "MODULE_NOT_FOUND";
     throw error;
   }
-  return next(specifier, context);
-}
+  return resolve.call(this, request, ...rest);
+};
 `,
 );
-const register = join(dir, "register.mjs");
-writeFileSync(register, `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-const env = { NODE_OPTIONS: `--import ${pathToFileURL(register).href}` };
+const env = { NODE_OPTIONS: `--require ${preload}` };
 
-const TTY_UNAVAILABLE = /^tty is not supported by this server: the optional dependency node-pty could not be loaded \(Cannot find package 'node-pty'/;
+const TTY_UNAVAILABLE = /^tty is not supported by this server: the optional dependency node-pty could not be loaded \(Cannot find module 'node-pty'/;
 
 describe.skipIf(isDeno)("without node-pty", () => {
   it("command/exec with tty fails with -32600 and the id is free again; pipes still work", async () => {

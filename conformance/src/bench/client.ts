@@ -20,6 +20,8 @@ const NEWLINE = 0x0a;
 const DELTA_KEY = Buffer.from('"deltaBase64":"');
 const QUOTE = 0x22;
 const PAD = 0x3d; // "="
+/** The payload's key is looked for only this far into a line (it comes right after the handle). */
+const HEAD_LIMIT = 4096;
 
 /** The number of bytes a base64 text of `length` characters ending in `padding` "=" decodes to. */
 export function base64DecodedLength(length: number, padding: number): number {
@@ -30,7 +32,15 @@ export class BenchClient {
   readonly child: ChildProcessByStdio<Writable, Readable, null>;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  /** The current line's bytes so far (for a delta: without its payload). */
   private partial: Buffer[] = [];
+  private partialBytes = 0;
+  /** The current line is a delta whose payload was found; inPayload while it streams past. */
+  private payloadSeen = false;
+  private inPayload = false;
+  private payloadChars = 0;
+  /** The payload's last two bytes so far (padding). */
+  private payloadLast: [number, number] = [0, 0];
   onNotification: NotificationHandler = () => undefined;
   readonly exited: Promise<void>;
 
@@ -52,35 +62,59 @@ export class BenchClient {
     return this.child.pid ?? -1;
   }
 
-  // Lines are split on bytes; a base64 payload is measured, never decoded nor made a string.
+  // Lines are split on bytes. Inside a delta's base64 text only the closing quote is looked
+  // for (never the newline, and the payload is neither copied nor decoded): its length is
+  // counted as it streams past, chunk by chunk.
   private onData(chunk: Buffer): void {
-    let start = 0;
-    let nl: number;
-    while ((nl = chunk.indexOf(NEWLINE, start)) >= 0) {
-      let line = chunk.subarray(start, nl);
-      if (this.partial.length > 0) {
-        line = Buffer.concat([...this.partial, line]);
-        this.partial = [];
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.inPayload) {
+        const quote = chunk.indexOf(QUOTE, pos);
+        const end = quote < 0 ? chunk.length : quote;
+        this.payloadChars += end - pos;
+        if (end - pos >= 2) this.payloadLast = [chunk[end - 2]!, chunk[end - 1]!];
+        else if (end > pos) this.payloadLast = [this.payloadLast[1], chunk[pos]!];
+        if (quote < 0) return;
+        this.inPayload = false;
+        pos = quote; // the closing quote starts the rest of the line
+        continue;
       }
-      start = nl + 1;
-      if (line.length > 0) this.onLine(line);
+      const nl = chunk.indexOf(NEWLINE, pos);
+      const segment = chunk.subarray(pos, nl < 0 ? chunk.length : nl);
+      if (!this.payloadSeen && this.partialBytes < HEAD_LIMIT) {
+        // Still in the line's head: is the payload's key here (possibly split across chunks)?
+        const head = this.partial.length === 0 ? segment : Buffer.concat([...this.partial, segment]);
+        const key = head.indexOf(DELTA_KEY);
+        if (key >= 0) {
+          const keyEnd = key + DELTA_KEY.length;
+          this.partial = [head.subarray(0, keyEnd)];
+          this.partialBytes = keyEnd;
+          this.payloadSeen = true;
+          this.inPayload = true;
+          this.payloadChars = 0;
+          this.payloadLast = [0, 0];
+          pos += keyEnd - (head.length - segment.length);
+          continue;
+        }
+      }
+      if (nl < 0) {
+        this.partial.push(segment);
+        this.partialBytes += segment.length;
+        return;
+      }
+      const line = this.partial.length === 0 ? segment : Buffer.concat([...this.partial, segment]);
+      const deltaBytes = this.payloadSeen ? base64DecodedLength(this.payloadChars, (this.payloadLast[1] === PAD ? 1 : 0) + (this.payloadLast[0] === PAD ? 1 : 0)) : 0;
+      this.partial = [];
+      this.partialBytes = 0;
+      this.payloadSeen = false;
+      pos = nl + 1;
+      if (line.length > 0) this.onLine(line, deltaBytes);
     }
-    if (start < chunk.length) this.partial.push(chunk.subarray(start));
   }
 
-  private onLine(line: Buffer): void {
-    let text: string;
-    let deltaBytes = 0;
-    const key = line.indexOf(DELTA_KEY);
-    if (key >= 0) {
-      const from = key + DELTA_KEY.length;
-      const to = line.indexOf(QUOTE, from);
-      if (to < 0) return;
-      const padding = (line[to - 1] === PAD ? 1 : 0) + (line[to - 2] === PAD ? 1 : 0);
-      deltaBytes = base64DecodedLength(to - from, padding);
-      // The payload becomes "": the rest of the line parses as the same message.
-      text = line.subarray(0, from).toString("utf8") + line.subarray(to).toString("utf8");
-    } else text = line.toString("utf8");
+  /** `line` holds a delta's text with its payload cut out ("deltaBase64":""), which parses as the same message. */
+  private onLine(line: Buffer, deltaBytes: number): void {
+    const text = line.toString("utf8");
     let message: { id?: unknown; method?: string; params?: Record<string, unknown>; result?: unknown; error?: RpcError };
     try {
       message = JSON.parse(text);

@@ -23,7 +23,7 @@ type ScenarioName = (typeof SCENARIOS)[number];
 
 /** The bundled reference server's command line (the default for bench and reliability). */
 export function defaultServer(root: string): string {
-  return `${JSON.stringify(process.execPath)} ${JSON.stringify(join(root, "dist/reference-server/src/main.js"))}`;
+  return `${JSON.stringify(process.execPath)} ${JSON.stringify(join(root, "dist/reference-server/src/main.cjs"))}`;
 }
 
 export function benchCommand(): Command {

@@ -54,7 +54,7 @@ describe.skipIf(!rssSupported())("process tree memory", () => {
 });
 
 describe("bench client", () => {
-  it("measures output deltas without decoding them, across split writes and every padding", async () => {
+  it.each([1, 2, 7, 50])("measures output deltas without decoding them, across writes of %i bytes and every padding", async (split) => {
     // A stand-in server: answers initialize, then writes deltas of 1..6 bytes split mid-line.
     const script = `
       process.stdin.once("data", () => {
@@ -65,7 +65,7 @@ describe("bench client", () => {
         lines.push(JSON.stringify({ method: "process/exited", params: { processHandle: "h", exitCode: 0 } }));
         const text = lines.join("\\n") + "\\n";
         let i = 0;
-        const next = () => { if (i < text.length) { process.stdout.write(text.slice(i, i + 7)); i += 7; setImmediate(next); } };
+        const next = () => { if (i < text.length) { process.stdout.write(text.slice(i, i + ${split})); i += ${split}; setImmediate(next); } };
         next();
       });
       process.stdin.resume();`;

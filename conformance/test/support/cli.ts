@@ -10,7 +10,7 @@ import { packageRoot } from "../../src/probe/probe-path.ts";
 export const NODE = process.execPath.includes("deno") ? "node" : process.execPath;
 export const ROOT = packageRoot();
 export const CLI_JS = join(ROOT, "dist", "conformance", "src", "cli", "main.js");
-export const REFERENCE_JS = join(ROOT, "dist", "reference-server", "src", "main.js");
+export const REFERENCE_JS = join(ROOT, "dist", "reference-server", "src", "main.cjs");
 export const PARTIAL_SERVER = fileURLToPath(new URL("./partial-server.mjs", import.meta.url));
 export const cliBuilt = existsSync(CLI_JS) && existsSync(REFERENCE_JS);
 

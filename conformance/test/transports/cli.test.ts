@@ -12,7 +12,7 @@ import { packageRoot } from "../../src/probe/probe-path.ts";
 const NODE = process.execPath.includes("deno") ? "node" : process.execPath;
 
 const ROOT = packageRoot();
-const SERVER_JS = join(ROOT, "dist", "reference-server", "src", "main.js");
+const SERVER_JS = join(ROOT, "dist", "reference-server", "src", "main.cjs");
 const CLI_JS = join(ROOT, "dist", "conformance", "src", "cli", "main.js");
 const built = existsSync(SERVER_JS) && existsSync(CLI_JS);
 

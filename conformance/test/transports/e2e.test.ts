@@ -23,7 +23,7 @@ import { LaunchedServer, openServer, parseSocketTarget, type SocketTarget } from
 const NODE = process.execPath.includes("deno") ? "node" : process.execPath;
 
 const ROOT = packageRoot();
-const SERVER_JS = join(ROOT, "dist", "reference-server", "src", "main.js");
+const SERVER_JS = join(ROOT, "dist", "reference-server", "src", "main.cjs");
 const PROBE = [NODE, join(ROOT, "dist", "conformance", "src", "probe", "probe.js")];
 const built = existsSync(SERVER_JS) && existsSync(PROBE[1]!);
 

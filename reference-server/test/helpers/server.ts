@@ -26,7 +26,7 @@ export function serverCommand(): { cmd: string; args: string[] } {
     const deno = (globalThis as { Deno?: { execPath(): string } }).Deno?.execPath() ?? resolve(ROOT, "node_modules/.bin/deno");
     return { cmd: deno, args: ["run", "-A", resolve(ROOT, "reference-server/src/main.ts")] };
   }
-  return { cmd: process.execPath, args: [resolve(ROOT, "dist/reference-server/src/main.js")] };
+  return { cmd: process.execPath, args: [resolve(ROOT, "dist/reference-server/src/main.cjs")] };
 }
 
 export interface StartOptions {

@@ -9,7 +9,7 @@ import { packageRoot } from "../../../src/probe/probe-path.ts";
 
 const root = packageRoot();
 export const PROBE_BUILT = existsSync(join(root, "dist", "conformance", "src", "probe", "probe.js"));
-export const REFERENCE_MAIN = join(root, "dist", "reference-server", "src", "main.js");
+export const REFERENCE_MAIN = join(root, "dist", "reference-server", "src", "main.cjs");
 export const REFERENCE_BUILT = existsSync(REFERENCE_MAIN);
 export const PROXY = fileURLToPath(new URL("./corrupting-proxy.mjs", import.meta.url));
 export const REFERENCE_CLAIMS = fileURLToPath(new URL("./reference.claims.jsonc", import.meta.url));

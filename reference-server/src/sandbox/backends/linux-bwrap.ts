@@ -293,7 +293,7 @@ function acquirePlaceholders(paths: readonly string[]): () => void {
 export interface LinuxProbeOk {
   ok: true;
   bwrapPath: string;
-  version: string;
+  /** bwrap accepts --disable-userns (0.8 and later). */
   disableUserns: boolean;
   procMount: boolean;
   arch: SeccompArch;
@@ -451,17 +451,34 @@ async function seccompSelfTest(probe: LinuxProbeOk): Promise<string | undefined>
   }
 }
 
-export async function probeLinuxSandboxUncached(env: NodeJS.ProcessEnv = process.env): Promise<LinuxProbe> {
+/**
+ * Checks that bwrap can run the sandbox as wrapLinuxWithProbe builds it. The happy path is
+ * one process: the seccomp self-test with every option on (`--disable-userns`, `--proc`),
+ * which also proves that user, pid and network namespaces work. Only when it fails do the
+ * separate checks run, to learn which option to drop (an older bwrap, a container that
+ * cannot mount /proc) or to explain the failure; the options kept must then pass the
+ * self-test again. Nothing is accepted without a passing self-test.
+ */
+export async function probeLinuxSandboxUncached(
+  env: NodeJS.ProcessEnv = process.env,
+  bwrapPath: string | null = findBwrap(env) ?? null, // null: none (tests)
+): Promise<LinuxProbe> {
   if (process.platform !== "linux") return { ok: false, reason: `not Linux (${process.platform})` };
   const arch = seccompArchFor(process.arch);
   if (arch === undefined) return { ok: false, reason: `no seccomp syscall table for architecture ${process.arch}` };
-  const bwrapPath = findBwrap(env);
-  if (bwrapPath === undefined) return { ok: false, reason: "bubblewrap (bwrap) is not installed" };
+  if (bwrapPath === null) return { ok: false, reason: "bubblewrap (bwrap) is not installed" };
+  const optimistic: LinuxProbeOk = { ok: true, bwrapPath, disableUserns: true, procMount: true, arch };
+  if ((await seccompSelfTest(optimistic)) === undefined) return optimistic;
+  return probeStepByStep(bwrapPath, arch);
+}
+
+/** The slow path: one check a process, each explaining its own failure. */
+async function probeStepByStep(bwrapPath: string, arch: SeccompArch): Promise<LinuxProbe> {
   const v = await run(bwrapPath, ["--version"]);
   const version = /(\d+\.\d+(?:\.\d+)?)/.exec(v.stdout)?.[1];
   if (v.code !== 0 || version === undefined) return { ok: false, reason: `${bwrapPath} --version failed: ${(v.stderr || v.error || "").trim()}` };
   const [major = 0, minor = 0] = version.split(".").map(Number);
-  const disableUserns = major > 0 || minor >= 8;
+  const disableUserns = major > 0 || minor >= 8; // bwrap >= 0.8 has --disable-userns
   const userns = await run(bwrapPath, ["--unshare-user", "--unshare-net", "--ro-bind", "/", "/", "--", TRUE]);
   if (userns.code !== 0) {
     const known = USERNS_ERRORS.find((m) => userns.stderr.includes(m));
@@ -473,8 +490,7 @@ export async function probeLinuxSandboxUncached(env: NodeJS.ProcessEnv = process
     };
   }
   const proc = await run(bwrapPath, ["--unshare-user", "--unshare-pid", "--ro-bind", "/", "/", "--proc", "/proc", "--", TRUE]);
-  const procMount = proc.code === 0;
-  const probe: LinuxProbeOk = { ok: true, bwrapPath, version, disableUserns, procMount, arch };
+  const probe: LinuxProbeOk = { ok: true, bwrapPath, disableUserns, procMount: proc.code === 0, arch };
   const selfTest = await seccompSelfTest(probe);
   if (selfTest !== undefined) return { ok: false, reason: selfTest };
   return probe;

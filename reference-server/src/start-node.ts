@@ -1,0 +1,56 @@
+// Node entry point (built to dist/reference-server/src/main.cjs): runs the bundled server
+// (bundle.cjs, built from main.ts) with V8's code cache for it, so that a start does not
+// compile the bundle again. Node 20 has no compile cache of its own (Node 22's
+// module.enableCompileCache). docs/stack.md says why and how.
+//
+// The cache (bundle.cjs.cache) is written by the build (reference-server/build/code-cache.mjs)
+// for the Node that built it: the SHA-256 of the bundle it was made from, then V8's data.
+// Anything else falls back to compiling the bundle as usual: a missing or stale cache, a
+// cache V8 rejects (another Node or V8 version, other flags). Nothing is written here unless
+// the build asks. The bundle has no import() (rolldown.config.mjs turns them into require):
+// a script run from V8's code cache has no dynamic-import callback in Node 20.
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { Module, createRequire, wrap } from "node:module";
+import { join } from "node:path";
+import { Script } from "node:vm";
+
+/** Set by the build: write the code cache when the server exits. */
+export const WRITE_CODE_CACHE_VAR = "APP_SERVER_REFERENCE_WRITE_CODE_CACHE";
+const HASH_BYTES = 32;
+
+const bundle = join(__dirname, "bundle.cjs");
+const cacheFile = `${bundle}.cache`;
+const requireFromBundle = createRequire(bundle);
+
+function cachedDataFor(hash: Buffer): Buffer | undefined {
+  let data: Buffer;
+  try {
+    data = readFileSync(cacheFile);
+  } catch {
+    return undefined;
+  }
+  return data.length > HASH_BYTES && data.subarray(0, HASH_BYTES).equals(hash) ? data.subarray(HASH_BYTES) : undefined;
+}
+
+function runWithCodeCache(): void {
+  const source = readFileSync(bundle);
+  const hash = createHash("sha256").update(source).digest();
+  // A hashbang is only valid at the very start of a source; the module wrapper precedes it.
+  const text = source.toString("utf8").replace(/^#!/, "//");
+  const script = new Script(wrap(text), { filename: bundle, cachedData: cachedDataFor(hash) });
+  if (process.env[WRITE_CODE_CACHE_VAR] === "1") {
+    // At exit the functions the run compiled are in the cache too, not only the top level.
+    process.on("exit", () => writeFileSync(cacheFile, Buffer.concat([hash, script.createCachedData()])));
+  }
+  // Registered as the bundle's module, so that its lazily loaded chunk (bundle.ws.cjs), which
+  // requires the bundle for shared code, gets these exports instead of a second server.
+  const mod = new Module(bundle);
+  mod.filename = bundle;
+  requireFromBundle.cache[bundle] = mod;
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(mod.exports, mod.exports, requireFromBundle, mod, bundle, __dirname);
+  mod.loaded = true;
+}
+
+runWithCodeCache();
