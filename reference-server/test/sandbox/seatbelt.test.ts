@@ -106,6 +106,7 @@ describe("Seatbelt details", () => {
   it("the argv uses the fixed sandbox-exec path and -D parameters", () => {
     const argv = seatbeltArgv(shapes["read-only-network-off"]!, ["ls", "-l"], fakeMac);
     expect(argv[0]).toBe(SANDBOX_EXEC);
+    expect(SANDBOX_EXEC).toBe("/usr/bin/sandbox-exec"); // the system's, never one found on PATH
     expect(argv[1]).toBe("-p");
     expect(argv.slice(3)).toEqual(["--", "ls", "-l"]);
   });
