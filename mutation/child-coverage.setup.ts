@@ -34,6 +34,7 @@ const provided = inject as unknown as (key: string) => unknown;
 const namespace = provided("globalNamespace") as string | undefined;
 const ns = (namespace === undefined ? {} : ((globalThis as Record<string, unknown>)[namespace] ??= {})) as {
   mutantCoverage?: MutantCoverage;
+  activeMutant?: unknown;
 };
 
 const preload = pathToFileURL(fileURLToPath(new URL("./child-preload.mjs", import.meta.url))).href;
@@ -46,6 +47,13 @@ if (namespace === undefined) {
   // Not under Stryker (e.g. `vitest list --config mutation/vitest.config.ts`): nothing to carry.
 } else if (provided("mode") === "mutant") {
   delete process.env[COVERAGE_DIR];
+  // Activate the mutant before the test file imports the code under test. Stryker 9.6.1
+  // activates it in a beforeAll hook whenever it filters tests (always, with per-test
+  // coverage), which is too late for a *static* mutant, one in code that runs at import
+  // (a module-level constant): those were reported as survivors whatever the tests checked
+  // (stryker-js issues #6144, #6209). Each run imports the files afresh, and for other
+  // mutants the hook sets the same id again.
+  ns.activeMutant = provided("activeMutant");
   beforeAll(() => {
     process.env[MUTANT] = String(provided("activeMutant"));
   });

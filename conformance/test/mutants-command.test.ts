@@ -1,5 +1,6 @@
 // `app-server-conformance mutants` run the way its --help says, against the built reference
-// server: a killed mutant, a survivor below the floor, the catalogue, and usage errors.
+// server: a killed mutant, a survivor below the floor, a corpus survivor killed by a property,
+// the catalogue, and usage errors.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import picomatch from "picomatch";
@@ -7,7 +8,8 @@ import { join } from "node:path";
 import process from "node:process";
 import { describe, expect, it } from "vitest";
 import { AREAS, CATALOGUE } from "../src/mutants/catalogue.ts";
-import { killerOrder, scoreOf } from "../src/mutants/run.ts";
+import { renderMutantsMarkdown, renderMutantsText } from "../src/mutants/render.ts";
+import { killerOrder, scoreOf, type MutantsReport } from "../src/mutants/run.ts";
 import { packageRoot } from "../src/probe/probe-path.ts";
 
 const root = packageRoot();
@@ -15,7 +17,7 @@ const CLI = join(root, "dist", "conformance", "src", "cli", "main.js");
 const REFERENCE = join(root, "fixtures", "implementations", "reference.jsonc");
 const built = existsSync(CLI) && existsSync(join(root, "dist", "reference-server", "src", "main.cjs"));
 
-const kit = (args: string[]) => spawnSync(process.execPath, [CLI, "mutants", ...args], { encoding: "utf8", timeout: 120_000 });
+const kit = (args: string[], timeout = 120_000) => spawnSync(process.execPath, [CLI, "mutants", ...args], { encoding: "utf8", timeout });
 
 describe("the mutation catalogue", () => {
   it("has at least 40 mutations, unique ids, every area covered, hints on each", () => {
@@ -45,6 +47,31 @@ describe("the mutation catalogue", () => {
     expect(scoreOf([r("killed"), r("killed"), r("killed"), r("survived"), r("equivalent")])).toEqual({ killed: 3, survived: 1, equivalent: 1, score: 75 });
     expect(scoreOf([r("equivalent")]).score).toBeNull();
   });
+  it("names a property killer like a fixture killer, in text and Markdown", () => {
+    const mutant = (id: string, killedBy: MutantsReport["mutants"][number]["killedBy"]) =>
+      ({ id, area: "caps-flags", description: `${id} broken`, status: "killed", killedBy, fixturesRun: 3, durationMs: 1 }) as const;
+    const report: MutantsReport = {
+      implementation: "x",
+      startedAt: "",
+      durationMs: 1000,
+      quick: false,
+      clean: { checked: 1, failed: [] },
+      properties: { seed: 42, clean: { passed: ["output-cap/exec"], failed: [{ property: "deny-read", detail: "no" }] } },
+      mutants: [mutant("a", { fixture: "exec.cap.exact", step: "2", message: "too long" }), { ...mutant("b", { property: "output-cap/exec", message: "1 byte more" }), propertiesRun: 1 }],
+      areas: [{ area: "caps-flags", killed: 2, survived: 0, equivalent: 0, score: 100 }],
+      killed: 2,
+      survived: 0,
+      equivalent: 0,
+      score: 100,
+    };
+    const text = renderMutantsText(report);
+    expect(text).toMatch(/^\s+a\s+exec\.cap\.exact \[2\] too long$/m);
+    expect(text).toMatch(/^\s+b\s+property output-cap\/exec 1 byte more$/m);
+    expect(text).toContain("properties: seed 42, for the corpus's survivors (1 of 2 pass without a mutation; failing without a mutation, so not counted as kills: deny-read)");
+    const md = renderMutantsMarkdown(report);
+    expect(md).toContain("| killed | `exec.cap.exact` (2) |");
+    expect(md).toContain("| killed | property `output-cap/exec` |");
+  });
 });
 
 describe.skipIf(!built)("mutants (CLI)", () => {
@@ -61,19 +88,42 @@ describe.skipIf(!built)("mutants (CLI)", () => {
     expect(report.score).toBe(100);
   });
   it("exits 1 when a survivor puts the score below --min-score, and names it", () => {
-    const r = kit(["--implementation", REFERENCE, "--mutation", "timeout-doubled", "--filter", "exec.buffered.exit-code", "--min-score", "50"]);
+    const r = kit(["--implementation", REFERENCE, "--mutation", "timeout-doubled", "--filter", "exec.buffered.exit-code", "--no-properties", "--min-score", "50"]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/survivors[^\n]*\n\s+timeout-doubled \[timeouts\]/);
   });
   it("does not count a mutation declared equivalent", () => {
-    const r = kit(["--implementation", REFERENCE, "--mutation", "timeout-doubled", "--filter", "exec.buffered.exit-code", "--equivalent", "timeout-doubled=a test reason", "--reporter", "json"]);
+    const r = kit(["--implementation", REFERENCE, "--mutation", "timeout-doubled", "--filter", "exec.buffered.exit-code", "--no-properties", "--equivalent", "timeout-doubled=a test reason", "--reporter", "json"]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ equivalent: 1, survived: 0, score: null });
   });
+  // cap-off-by-one passes the handshake fixture; the output-cap property (seed 7: its third
+  // process/spawn case reaches the cap) sees the extra byte.
+  const survivorOfTheSlice = ["--implementation", REFERENCE, "--mutation", "cap-off-by-one", "--filter", "handshake.initialize-result"];
+  it("kills a mutant that survives the corpus with the first failing property, same seed as `run --seed`", () => {
+    const r = kit([...survivorOfTheSlice, "--seed", "7", "--min-score", "100"], 400_000);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^properties: seed 7, for the corpus's survivors \(12 of 12 pass without a mutation\)$/m);
+    expect(r.stdout).toMatch(/^\s+cap-off-by-one\s+property output-cap\/(exec|process) \w+: (streamed|buffered)/m);
+    expect(r.stderr).toMatch(/cap-off-by-one: survived 1 fixtures; the properties next/);
+  }, 420_000);
+  it("leaves that mutant a survivor with --no-properties (and --quick never runs properties)", () => {
+    for (const skip of ["--no-properties", "--quick"]) {
+      const r = kit([...survivorOfTheSlice, skip, "--reporter", "json"]);
+      expect(r.status, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report.mutants[0]).toMatchObject({ id: "cap-off-by-one", status: "survived" });
+      expect(report.mutants[0].propertiesRun).toBeUndefined();
+      expect(report.properties).toBeUndefined();
+    }
+  }, 240_000);
   it("refuses unknown mutations, areas and socket servers with exit 2", () => {
     expect(kit(["--implementation", REFERENCE, "--mutation", "no-such-mutation"]).status).toBe(2);
     expect(kit(["--implementation", REFERENCE, "--area", "nowhere"]).status).toBe(2);
     expect(kit(["--server", "ws://127.0.0.1:9"]).status).toBe(2);
     expect(kit(["--implementation", REFERENCE, "--equivalent", "no-such=reason"]).status).toBe(2);
+    const seedWithoutProperties = kit(["--implementation", REFERENCE, "--quick", "--seed", "7"]);
+    expect(seedWithoutProperties.status).toBe(2);
+    expect(seedWithoutProperties.stderr).toMatch(/--seed is the properties' seed/);
   }, 120_000);
 });

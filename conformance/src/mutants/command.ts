@@ -4,10 +4,11 @@ import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { Command, InvalidArgumentError, Option } from "commander";
 import picomatch from "picomatch";
-import { collect, positiveInt, positiveNumber } from "../cli/arg-parsers.ts";
+import { collect, positiveInt, positiveNumber, seedValue } from "../cli/arg-parsers.ts";
 import { loadFixtures } from "../fixture/load.ts";
 import { implementationFromOptions } from "../descriptor/implementation.ts";
 import { packageRoot, probeArgv } from "../probe/probe-path.ts";
+import { drawSeed } from "../properties/report.ts";
 import { selectFixtures } from "../runner/suite.ts";
 import { AREAS, CATALOGUE, type Mutation } from "./catalogue.ts";
 import { renderMutantsJson, renderMutantsMarkdown, renderMutantsText } from "./render.ts";
@@ -38,7 +39,7 @@ export function chooseMutations(globs: string[], areas: string[]): Mutation[] {
 export function mutantsCommand(): Command {
   return new Command("mutants")
     .description(
-      "Mutation testing of the corpus on your server: run it through a proxy that breaks one behaviour at a time (a catalogue of mutations of responses and requests), and report which mutants some fixture caught (killed), which it missed (survived), and the score per area. A stdio server only.",
+      "Mutation testing of the corpus on your server: run it through a proxy that breaks one behaviour at a time (a catalogue of mutations of responses and requests), and report which mutants some fixture or property caught (killed), which it missed (survived), and the score per area. A stdio server only.",
     )
     .option("--server <command line>", "the server's command line (stdio)")
     .option("--implementation <file>", "an implementation descriptor (its features, env and timeout multiplier apply)")
@@ -47,7 +48,9 @@ export function mutantsCommand(): Command {
     .option("--filter <glob>", "only fixtures with ids matching this glob (repeatable)", collect)
     .option("--mutation <glob>", "only mutations with ids matching this glob (repeatable; see --list)", collect)
     .option("--area <area>", `only mutations of this area (repeatable): ${AREAS.join(", ")}`, collect)
-    .option("--quick", "try only each mutation's hinted fixtures (fast; a survivor may still be killed by the full corpus)")
+    .option("--quick", "try only each mutation's hinted fixtures, no properties (fast; a survivor may still be killed by the full corpus)")
+    .option("--no-properties", "do not run the property-based tests against a mutant that survived the corpus")
+    .option("--seed <seed>", "the properties' fast-check seed, one for the whole run (default: random, printed in the report)", seedValue)
     .option("--equivalent <id=reason>", "declare a mutation equivalent on this server (not counted; repeatable)", equivalentEntry)
     .option("--min-score <percent>", "exit 1 when the score is below this", percent, 0)
     .option("--jobs <n>", "fixtures run in parallel", positiveInt, 2)
@@ -59,7 +62,9 @@ export function mutantsCommand(): Command {
       "after",
       `
 Exit status: 0 when the score is at least --min-score, 1 when below, 2 on a usage or setup error.
-Progress goes to stderr; the report to stdout (or --out). See docs/mutants.md.
+Progress goes to stderr; the report to stdout (or --out). Without --quick, a mutant that
+survives the corpus then faces the property-based tests that \`run\` runs (same budget), and the
+first property that fails kills it. See docs/mutants.md.
 
 Examples:
   app-server-conformance mutants --server "python3 my_server.py" --quick
@@ -71,6 +76,7 @@ Examples:
         process.stdout.write(`${rows.join("\n")}\n${CATALOGUE.length} mutations\n`);
         return;
       }
+      if (opts.seed !== undefined && (opts.quick || opts.properties === false)) throw new Error("--seed is the properties' seed: --quick and --no-properties run none");
       const impl = implementationFromOptions(opts);
       if (impl.connect !== undefined || impl.launch !== undefined) throw new Error("mutants wraps a stdio server: give its command line or a stdio descriptor");
       const mutations = chooseMutations(opts.mutation ?? [], opts.area ?? []);
@@ -89,6 +95,7 @@ Examples:
         timeoutMultiplier: opts.timeoutMultiplier,
         probe: probeArgv(),
         quick: Boolean(opts.quick),
+        ...(opts.quick || opts.properties === false ? {} : { propertiesSeed: opts.seed ?? drawSeed() }),
         log: (line) => process.stderr.write(`${line}\n`),
       });
       const text = opts.reporter === "json" ? renderMutantsJson(report) : opts.reporter === "markdown" ? renderMutantsMarkdown(report) : renderMutantsText(report);

@@ -4,7 +4,9 @@
 // JSON objects pass through untouched.
 //   APP_SERVER_CONFORMANCE_MUTANT_TARGET    JSON argv of the real server
 //   APP_SERVER_CONFORMANCE_MUTATION         a catalogue id, or "none"
-// Both are removed from the real server's environment, which is otherwise the proxy's.
+// The proxy's own arguments are appended to that argv (a property adds a server's config
+// flags to the command it is given). Both variables are removed from the real server's
+// environment, which is otherwise the proxy's.
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { findMutation, MUTATION_VAR, TARGET_VAR, type Message, type MutationContext } from "./catalogue.ts";
@@ -36,7 +38,8 @@ function asMessage(line: string): Message | undefined {
 }
 
 function main(): void {
-  const argv = JSON.parse(process.env[TARGET_VAR] ?? "[]") as string[];
+  const target = JSON.parse(process.env[TARGET_VAR] ?? "[]") as string[];
+  const argv = target.length ? [...target, ...process.argv.slice(2)] : [];
   const id = process.env[MUTATION_VAR] ?? "none";
   const mutation = id === "none" ? undefined : findMutation(id);
   if (argv.length === 0 || (id !== "none" && mutation === undefined)) {

@@ -1,13 +1,15 @@
 // Runs the corpus against mutants of one server: each mutation with its likely killers
 // first, stopping at the first fixture that fails (the mutant is killed) or when every
-// fixture passed (it survived). A fixture kills only if it passes through the proxy with
-// no mutation: that clean run is done when a fixture first fails a mutant, and remembered.
+// fixture passed; then, unless quick, a survivor faces the property-based tests
+// (properties.ts) and the first failing property kills it. A fixture kills only if it
+// passes through the proxy with no mutation: that clean run is done when a fixture first
+// fails a mutant, and remembered.
 import picomatch from "picomatch";
 import type { LoadedFixture } from "../fixture/load.ts";
 import type { Implementation } from "../descriptor/implementation.ts";
-import { kitProgramArgv } from "../probe/probe-path.ts";
 import { runFixture, type FixtureResult } from "../runner/run-fixture.ts";
-import { AREAS, MUTATION_VAR, TARGET_VAR, type Area, type Mutation } from "./catalogue.ts";
+import { AREAS, type Area, type Mutation } from "./catalogue.ts";
+import { PropertyKillers, proxiedImplementation, type PropertiesStep, type PropertyKill } from "./properties.ts";
 
 export interface MutantsOptions {
   implementation: Implementation;
@@ -20,13 +22,25 @@ export interface MutantsOptions {
   probe: string[];
   /** Only each mutation's hinted fixtures (a fast subset for CI). */
   quick: boolean;
+  /** The property-based tests' seed for corpus survivors; undefined: no properties (always so when quick). */
+  propertiesSeed?: number;
   log(line: string): void;
 }
 
-export interface Kill {
+/** What killed a mutant: a fixture (at a step), or a property. */
+export type Kill = FixtureKill | PropertyKill;
+
+export interface FixtureKill {
   fixture: string;
   step: string;
   message: string;
+}
+
+export type { PropertyKill } from "./properties.ts";
+
+/** "exec.cap.exact" or "property output-cap/exec". */
+export function killerName(kill: Kill): string {
+  return "fixture" in kill ? kill.fixture : `property ${kill.property}`;
 }
 
 export interface MutantResult {
@@ -38,6 +52,10 @@ export interface MutantResult {
   /** Why it is equivalent. */
   reason?: string;
   fixturesRun: number;
+  /** Properties run against it (it survived the corpus). */
+  propertiesRun?: number;
+  /** Properties that pass on the server but did not apply to the mutant (a skip, not a kill). */
+  propertiesSkipped?: number;
   durationMs: number;
 }
 
@@ -57,6 +75,8 @@ export interface MutantsReport {
   quick: boolean;
   /** Fixtures run without a mutation (those that failed a mutant), and which of them failed anyway. */
   clean: { checked: number; failed: { fixture: string; detail: string }[] };
+  /** The property step (absent when quick or --no-properties): its seed, and the clean run if one was needed. */
+  properties?: PropertiesStep;
   mutants: MutantResult[];
   areas: AreaScore[];
   killed: number;
@@ -66,12 +86,8 @@ export interface MutantsReport {
 }
 
 function proxied(o: MutantsOptions, mutation: string, lf: LoadedFixture): Promise<FixtureResult> {
-  const impl = o.implementation;
-  return runFixture(lf.fixture, {
-    server: { argv: kitProgramArgv("mutants/proxy"), env: { ...impl.env, [TARGET_VAR]: JSON.stringify(impl.argv), [MUTATION_VAR]: mutation } },
-    probe: o.probe,
-    timeoutMultiplier: o.timeoutMultiplier * impl.timeoutMultiplier,
-  });
+  const p = proxiedImplementation(o.implementation, mutation, o.timeoutMultiplier);
+  return runFixture(lf.fixture, { server: { argv: p.argv, env: p.env }, probe: o.probe, timeoutMultiplier: p.timeoutMultiplier });
 }
 
 /** Clean runs through the proxy, once per fixture, on demand. */
@@ -96,9 +112,9 @@ class CleanRuns {
  * Runs fixtures in order with `jobs` workers until one fails that passes clean; returns
  * that failure and how many fixtures ran.
  */
-async function untilFirstKill(o: MutantsOptions, clean: CleanRuns, mutation: string, fixtures: LoadedFixture[]): Promise<{ kill?: Kill; run: number }> {
+async function untilFirstKill(o: MutantsOptions, clean: CleanRuns, mutation: string, fixtures: LoadedFixture[]): Promise<{ kill?: FixtureKill; run: number }> {
   const queue = [...fixtures];
-  let kill: Kill | undefined;
+  let kill: FixtureKill | undefined;
   let run = 0;
   const worker = async () => {
     for (let lf = queue.shift(); lf !== undefined && kill === undefined; lf = queue.shift()) {
@@ -131,6 +147,8 @@ export function scoreOf(mutants: readonly MutantResult[]): Omit<AreaScore, "area
 export async function runMutants(o: MutantsOptions): Promise<MutantsReport> {
   const started = Date.now();
   const clean = new CleanRuns(o);
+  const seed = o.quick ? undefined : o.propertiesSeed;
+  const properties = seed === undefined ? undefined : new PropertyKillers({ ...o, seed });
   // One clean fixture first: a server that cannot start behind the proxy is a setup error.
   const first = await clean.result(o.fixtures[0]!);
   if (first.status === "error") throw new Error(`the server does not run behind the mutating proxy: ${first.failures[0]?.message ?? "error"}`);
@@ -143,10 +161,29 @@ export async function runMutants(o: MutantsOptions): Promise<MutantsReport> {
       continue;
     }
     const t0 = Date.now();
-    const { kill, run } = await untilFirstKill(o, clean, m.id, killerOrder(m, o.fixtures, o.quick));
-    const result: MutantResult = { ...base, status: kill ? "killed" : "survived", ...(kill ? { killedBy: kill } : {}), fixturesRun: run, durationMs: Date.now() - t0 };
+    const corpus = await untilFirstKill(o, clean, m.id, killerOrder(m, o.fixtures, o.quick));
+    let kill: Kill | undefined = corpus.kill;
+    let propertiesRun: number | undefined;
+    let propertiesSkipped = 0;
+    if (kill === undefined && properties) {
+      o.log(`[${i + 1}/${o.mutations.length}] ${m.id}: survived ${corpus.run} fixtures; the properties next`);
+      const p = await properties.kill(m.id);
+      kill = p.kill;
+      propertiesRun = p.run;
+      propertiesSkipped = p.skipped;
+    }
+    const result: MutantResult = {
+      ...base,
+      status: kill ? "killed" : "survived",
+      ...(kill ? { killedBy: kill } : {}),
+      fixturesRun: corpus.run,
+      ...(propertiesRun !== undefined ? { propertiesRun } : {}),
+      ...(propertiesSkipped ? { propertiesSkipped } : {}),
+      durationMs: Date.now() - t0,
+    };
     mutants.push(result);
-    o.log(`[${i + 1}/${o.mutations.length}] ${m.id}: ${kill ? `killed by ${kill.fixture}` : `SURVIVED ${run} fixtures`} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    const survived = `SURVIVED ${corpus.run} fixtures${propertiesRun !== undefined ? ` and ${propertiesRun} properties` : ""}`;
+    o.log(`[${i + 1}/${o.mutations.length}] ${m.id}: ${kill ? `killed by ${killerName(kill)}` : survived} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
   const areas = AREAS.map((area) => ({ area, ...scoreOf(mutants.filter((m) => m.area === area)) })).filter((a) => a.killed + a.survived + a.equivalent > 0);
   return {
@@ -155,6 +192,7 @@ export async function runMutants(o: MutantsOptions): Promise<MutantsReport> {
     durationMs: Date.now() - started,
     quick: o.quick,
     clean: { checked: clean.checked, failed: await clean.failed() },
+    ...(properties ? { properties: await properties.summary() } : {}),
     mutants,
     areas,
     ...scoreOf(mutants),

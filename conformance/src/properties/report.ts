@@ -9,6 +9,11 @@ export const RUN_DEFAULTS = {
   shrinkBudgetMs: 20_000,
 } as const;
 
+/** A random fast-check seed (what a run without --seed uses, and prints). */
+export function drawSeed(): number {
+  return Math.floor(Math.random() * 0x7fffffff) ^ (Date.now() & 0x7fffffff);
+}
+
 export type PropertyStatus = "pass" | "fail" | "skip" | "error";
 
 export interface PropertyResult {

@@ -7,7 +7,7 @@ import { join, relative, resolve, sep } from "node:path";
 import process from "node:process";
 import * as fc from "fast-check";
 import { Fixture, type FixtureInput } from "../fixture/format.ts";
-import type { PropertiesReport, PropertyResult } from "./report.ts";
+import { drawSeed, type PropertiesReport, type PropertyResult } from "./report.ts";
 import type { Implementation } from "../descriptor/implementation.ts";
 import { packageRoot, probeArgv } from "../probe/probe-path.ts";
 import { PropertyEnv, readClaims, type PropertyClaims, type PropertyDef } from "./harness.ts";
@@ -44,6 +44,8 @@ export interface RunPropertiesOptions {
   replayTarget?: string;
   /** Limit on shrinking time in ms (default 60 s). */
   shrinkBudgetMs?: number;
+  /** Stop after the first property that fails or errors (`mutants`: the first one kills). */
+  bail?: boolean;
 }
 
 export { RUN_DEFAULTS, type PropertiesReport, type PropertyResult, type PropertyStatus } from "./report.ts";
@@ -103,7 +105,7 @@ export function replayCommand(target: string, id: string, seed: number, path: st
 export async function runProperties(o: RunPropertiesOptions): Promise<PropertiesReport> {
   const started = Date.now();
   const log = o.log ?? (() => undefined);
-  const seed = o.seed ?? (Math.floor(Math.random() * 0x7fffffff) ^ (Date.now() & 0x7fffffff));
+  const seed = o.seed ?? drawSeed();
   const defs = selected(allProperties() as PropertyDef<unknown>[], o.only);
   if (o.path !== undefined && defs.length !== 1) {
     throw new Error(`--path replays one property: select exactly one with --property (matched ${defs.length})`);
@@ -142,6 +144,7 @@ export async function runProperties(o: RunPropertiesOptions): Promise<Properties
         } catch (e) {
           results.push({ ...base, status: "error", plannedRuns: planned, message: `applicability check failed: ${(e as Error).message}`, durationMs: Date.now() - t0 });
           log(`error ${def.id}: ${(e as Error).message}`);
+          if (o.bail) break;
           continue;
         }
       }
@@ -224,6 +227,7 @@ export async function runProperties(o: RunPropertiesOptions): Promise<Properties
       results.push(r);
       // Progress only: the counterexample, replay command and stderr are in the report (once).
       log(`FAIL  ${def.id}: ${message.split("\n")[0]}`);
+      if (o.bail) break;
     }
   } finally {
     await env.close();

@@ -106,6 +106,7 @@ describe("Seatbelt details", () => {
   it("the argv uses the fixed sandbox-exec path and -D parameters", () => {
     const argv = seatbeltArgv(shapes["read-only-network-off"]!, ["ls", "-l"], fakeMac);
     expect(argv[0]).toBe(SANDBOX_EXEC);
+    expect(SANDBOX_EXEC).toBe("/usr/bin/sandbox-exec"); // the system's, never one found on PATH
     expect(argv[1]).toBe("-p");
     expect(argv.slice(3)).toEqual(["--", "ls", "-l"]);
   });
@@ -113,5 +114,78 @@ describe("Seatbelt details", () => {
     expect(() => wrapSeatbelt(shapes["read-only-network-off"]!, ["true"], { cwd: "/", pty: false, env: {} }, "linux")).toThrow(SandboxRefusal);
     const bad = { ...shapes["deny-read-path"]!, denyPaths: ["relative/x"] };
     expect(() => seatbeltProfile(bad, fakeMac)).toThrow(/not absolute/);
+  });
+  // The cases below were added for survivors of `npm run mutation -- seatbelt`
+  // (docs/mutation-testing.md): each pins a rule the goldens' shapes could not tell apart.
+  const refusal = (f: () => unknown): SandboxRefusal => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof SandboxRefusal) return e;
+      throw e;
+    }
+    throw new Error("no refusal");
+  };
+  /** The exclusions the profile attaches to one read or write root. */
+  const exclusions = (params: Array<[string, string]>, kind: "READABLE" | "WRITABLE", root: string): string[] => {
+    const name = params.find(([k, v]) => new RegExp(`^${kind}_ROOT_\\d+$`).test(k) && v === root)?.[0];
+    expect(name, `${kind} root ${root}`).toBeDefined();
+    return params.filter(([k]) => k.startsWith(`${name}_EXCLUDED_`)).map(([, v]) => v);
+  };
+  it("says which path is relative, and refuses a canonicaliser's relative answer", () => {
+    const bad = { ...shapes["deny-read-path"]!, denyPaths: ["relative/x"] };
+    const e = refusal(() => seatbeltProfile(bad, fakeMac));
+    expect(e.message).toBe("macos-seatbelt: sandbox path relative/x is not absolute");
+    expect(e.reason).toBe("unsupported");
+    const canonical = refusal(() => seatbeltProfile(shapes["workspace-write"]!, () => "rel"));
+    expect(canonical.message).toBe("macos-seatbelt: canonical path rel is not absolute");
+    expect(canonical.reason).toBe("unsupported");
+  });
+  it("off macOS the refusal says Seatbelt is unavailable; on macOS the command is wrapped", () => {
+    const ctx = { cwd: "/", pty: false, env: {} };
+    const e = refusal(() => wrapSeatbelt(shapes["read-only-network-off"]!, ["true"], ctx, "linux"));
+    expect(e.reason).toBe("unavailable");
+    expect(e.message).toBe("macos-seatbelt: Seatbelt is only available on macOS (this is linux)");
+    const wrapped = wrapSeatbelt(shapes["read-only-network-off"]!, ["true"], ctx, "darwin");
+    expect(wrapped).toMatchObject({ kind: "wrapped", backend: "macos-seatbelt", extraFds: [] });
+    expect((wrapped as { argv: string[] }).argv.slice(-2)).toEqual(["--", "true"]);
+  });
+  it("passes every parameter as -DNAME=value", () => {
+    const argv = seatbeltArgv(shapes["workspace-write"]!, ["ls"], fakeMac);
+    expect(argv).toContain("-DWRITABLE_ROOT_0=/Users/dev/repo");
+    expect(argv).toContain("-DWRITABLE_ROOT_0_EXCLUDED_0=/Users/dev/repo/.git");
+  });
+  it("excludes a denied path only from the roots it is at or under", () => {
+    const plan = { ...shapes["restricted-read-minimal"]!, denyPaths: ["/opt/tools", "/Users/dev/repo/secrets"] };
+    const { params } = seatbeltProfile(plan, fakeMac);
+    expect(exclusions(params, "READABLE", "/opt/tools")).toEqual(["/opt/tools"]);
+    expect(exclusions(params, "READABLE", "/Users/dev/repo")).toEqual(["/Users/dev/repo/secrets"]);
+    expect(exclusions(params, "READABLE", "/System")).toEqual([]);
+    const written = exclusions(params, "WRITABLE", "/Users/dev/repo");
+    expect(written).toContain("/Users/dev/repo/secrets");
+    expect(written).not.toContain("/opt/tools");
+  });
+  it("a read-only entry under a writable root is excluded from writing", () => {
+    const plan = fromProfile({
+      type: "managed",
+      fileSystem: { type: "restricted", entries: [root, project, { path: { type: "path", path: "/Users/dev/repo/docs" }, access: "read" }] },
+      network: { enabled: false },
+    });
+    expect(exclusions(seatbeltProfile(plan, fakeMac).params, "WRITABLE", "/Users/dev/repo")).toContain("/Users/dev/repo/docs");
+  });
+  it("full-disk write with a denied path writes / minus that path, never everything", () => {
+    const plan = { ...shapes["full-access-network-off"]!, denyPaths: ["/Users/dev/repo/secrets"] };
+    expect(plan.fullWrite && plan.fullRead).toBe(true);
+    const { policy, params } = seatbeltProfile(plan, fakeMac);
+    expect(policy).not.toContain('(allow file-write* (regex #"^/"))');
+    expect(policy).not.toContain("(allow file-read*)\n");
+    expect(exclusions(params, "WRITABLE", "/")).toEqual(["/Users/dev/repo/secrets"]);
+    expect(exclusions(params, "READABLE", "/")).toEqual(["/Users/dev/repo/secrets"]);
+  });
+  it("a double quote in a deny glob cannot end the policy's regex string", () => {
+    const plan = { ...shapes["deny-read-glob"]!, denyGlobs: ['/Users/dev/repo/a"b*.key'] };
+    const { policy } = seatbeltProfile(plan, fakeMac);
+    expect(policy).toContain('(deny file-read* (regex #"^/Users/dev/repo/a\\"b');
+    expect(policy).not.toMatch(/[^\\]"b/);
   });
 });
