@@ -313,33 +313,17 @@ export function adHocImplementation(argv: string[], features: string[]): Impleme
     if (i === 0 || isAbsolute(arg)) return arg;
     return existsSync(arg) ? resolve(arg) : arg;
   });
-  return {
-    name: fixed.join(" "),
-    file: undefined,
-    argv: fixed,
-    env: {},
-    features,
-    timeoutMultiplier: 1,
-    baselineFile: undefined,
-    baseline: [],
-    setupHint: undefined,
-  };
+  return undescribed(fixed.join(" "), fixed, features);
+}
+
+/** A server given on the command line: no descriptor, so no baseline, env or hint. */
+function undescribed(name: string, argv: string[], features: string[]): Implementation {
+  return { name, file: undefined, argv, env: {}, features, timeoutMultiplier: 1, baselineFile: undefined, baseline: [], setupHint: undefined };
 }
 
 /** An ad-hoc implementation from `--server ws://127.0.0.1:PORT` / `--server unix:///path.sock`. */
 export function socketImplementation(server: string, target: SocketTarget, features: string[]): Implementation {
-  return {
-    name: server.trim(),
-    file: undefined,
-    argv: [],
-    env: {},
-    features,
-    timeoutMultiplier: 1,
-    baselineFile: undefined,
-    baseline: [],
-    setupHint: undefined,
-    connect: target,
-  };
+  return { ...undescribed(server.trim(), [], features), connect: target };
 }
 
 /** The implementation named by the CLI's `--implementation` / `--server` (+ `--feature`, `--auth-token-file`). */
