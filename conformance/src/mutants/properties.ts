@@ -4,7 +4,7 @@
 // with no mutation can kill; that clean run happens once, when the first survivor needs it.
 import type { Implementation } from "../descriptor/implementation.ts";
 import { kitProgramArgv } from "../probe/probe-path.ts";
-import { RUN_DEFAULTS, type PropertiesReport } from "../properties/report.ts";
+import { RUN_DEFAULTS, type PropertiesReport, type PropertyResult } from "../properties/report.ts";
 import { MUTATION_VAR, TARGET_VAR } from "./catalogue.ts";
 
 export interface PropertyKill {
@@ -29,6 +29,9 @@ export function proxiedImplementation(impl: Implementation, mutation: string, ti
 }
 
 const firstLine = (text: string | undefined) => (text ?? "").split("\n")[0]!;
+/** A property that found a counterexample or could not run: either way, not a pass. */
+const failing = (x: PropertyResult) => x.status === "fail" || x.status === "error";
+const passingIds = (r: PropertiesReport) => r.results.filter((x) => x.status === "pass").map((x) => x.id);
 
 export class PropertyKillers {
   private clean: Promise<PropertiesReport> | undefined;
@@ -53,8 +56,8 @@ export class PropertyKillers {
 
   private cleanRun(): Promise<PropertiesReport> {
     this.clean ??= this.run("none").then((r) => {
-      const failed = r.results.filter((x) => x.status === "fail" || x.status === "error");
-      this.o.log(`properties without a mutation (seed ${r.seed}): ${r.results.filter((x) => x.status === "pass").length} pass, ${failed.length} fail${failed.length ? ` (${failed.map((x) => x.id).join(", ")}: cannot kill)` : ""}`);
+      const failed = r.results.filter(failing);
+      this.o.log(`properties without a mutation (seed ${r.seed}): ${passingIds(r).length} pass, ${failed.length} fail${failed.length ? ` (${failed.map((x) => x.id).join(", ")}: cannot kill)` : ""}`);
       return r;
     });
     return this.clean;
@@ -67,8 +70,8 @@ export class PropertyKillers {
     return {
       seed: this.o.seed,
       clean: {
-        passed: r.results.filter((x) => x.status === "pass").map((x) => x.id),
-        failed: r.results.filter((x) => x.status === "fail" || x.status === "error").map((x) => ({ property: x.id, detail: firstLine(x.message) })),
+        passed: passingIds(r),
+        failed: r.results.filter(failing).map((x) => ({ property: x.id, detail: firstLine(x.message) })),
       },
     };
   }
@@ -79,10 +82,10 @@ export class PropertyKillers {
    * `run`, a skip is not a failure, so it does not kill.
    */
   async kill(mutation: string): Promise<{ kill?: PropertyKill; run: number; skipped: number }> {
-    const passing = (await this.cleanRun()).results.filter((x) => x.status === "pass").map((x) => x.id);
+    const passing = passingIds(await this.cleanRun());
     if (passing.length === 0) return { run: 0, skipped: 0 };
     const r = await this.run(mutation, passing);
-    const failed = r.results.find((x) => x.status === "fail" || x.status === "error");
+    const failed = r.results.find(failing);
     const skipped = r.results.filter((x) => x.status === "skip").length;
     const run = r.results.length - skipped;
     return failed ? { kill: { property: failed.id, message: firstLine(failed.message) }, run, skipped } : { run, skipped };
