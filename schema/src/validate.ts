@@ -118,6 +118,7 @@ const U128_MAX_BIG = 2n ** 128n - 1n;
 const I128_MIN_BIG = -(2n ** 127n);
 /** A JSON number starting exactly at lastIndex (sticky: no copy of the rest of the line). */
 const NUMBER_AT = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
+const NINETEEN_DIGITS = /\d{19}/;
 
 /**
  * The first integer literal in the top-level "params" member beyond the 64-bit range (but
@@ -126,6 +127,9 @@ const NUMBER_AT = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
  * any value"). JSON.parse rounds them (2^64 - 1 and 2^64 read the same), so the text decides.
  */
 export function wideIntegerInParams(text: string): string | undefined {
+  // Any integer beyond the 64-bit range has at least 19 digits: most lines (stdin payloads of
+  // a MiB included) are ruled out by one native search instead of the walk below.
+  if (!NINETEEN_DIGITS.test(text)) return undefined;
   let depth = 0;
   let inParams = false;
   for (let i = 0; i < text.length; i++) {

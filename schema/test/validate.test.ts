@@ -219,6 +219,9 @@ describe("upstream wording found by the differential", () => {
       wideInteger: "invalid type: integer `18446744073709551616` as u128, expected any value",
     });
     expect(line("-9223372036854780000", "process/resizePty")).toMatchObject({ wideInteger: "invalid type: integer `-9223372036854780000` as i128, expected any value" });
+    // the narrowest: one below i64::MIN (19 digits, the fewest a wide integer has)
+    expect(line("-9223372036854775809")).toMatchObject({ wideInteger: "invalid type: integer `-9223372036854775809` as i128, expected any value" });
+    expect(line("-9223372036854775808")).not.toHaveProperty("wideInteger");
     // u64::MAX itself fits; strings, fractions and members outside params do not count
     expect(line('{"outputBytesCap":18446744073709551615,"s":"18446744073709551616","f":18446744073709551616.5}')).not.toHaveProperty("wideInteger");
     expect(parseLine('{"id":1,"method":"x","params":{},"extra":18446744073709551616}')).not.toHaveProperty("wideInteger");
