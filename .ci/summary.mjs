@@ -14,31 +14,19 @@ const text = readFileSync(file, "utf8").replace(/\x1b\[[0-9;]*m/g, "");
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const parts = [];
-const count = (pattern, label, line) => {
-  const m = pattern.exec(line);
-  if (m === null) return false;
-  const passed = Number(m.groups.passed ?? 0);
-  const failed = Number(m.groups.failed ?? 0);
-  const skipped = Number(m.groups.skipped ?? 0);
+const add = (label, passed, failed, skipped) => {
   totals.passed += passed;
   totals.failed += failed;
   totals.skipped += skipped;
   parts.push(`${label} ${passed}/${passed + failed}`);
-  return true;
 };
+const countOf = (word, line) => Number(new RegExp(`(\\d+) ${word}`).exec(line)?.[1] ?? 0);
 
 for (const line of text.split("\n")) {
-  // vitest: "      Tests  759 passed | 2 skipped (761)" (or "3 failed | 756 passed | …")
-  if (/^\s*Tests\s+\d/.test(line)) {
-    const failed = /(\d+) failed/.exec(line)?.[1] ?? "0";
-    const passed = /(\d+) passed/.exec(line)?.[1] ?? "0";
-    const skipped = /(\d+) skipped/.exec(line)?.[1] ?? "0";
-    count(/(?<passed>\d+) (?<failed>\d+) (?<skipped>\d+)/, "vitest", `${passed} ${failed} ${skipped}`);
-    continue;
-  }
+  // vitest: "      Tests  759 passed | 2 skipped (761)" (or "3 failed | 756 passed | …");
   // the kit: "conformance: 288 passed, 0 failed" and "properties: 12 passed, 0 failed, 0 skipped"
-  if (count(/^conformance: (?<passed>\d+) passed, (?<failed>\d+) failed/, "corpus", line)) continue;
-  count(/^properties: (?<passed>\d+) passed, (?<failed>\d+) failed(?:, (?<skipped>\d+) skipped)?/, "properties", line);
+  const label = /^\s*Tests\s+\d/.test(line) ? "vitest" : /^conformance: \d/.test(line) ? "corpus" : /^properties: \d/.test(line) ? "properties" : undefined;
+  if (label !== undefined) add(label, countOf("passed", line), countOf("failed", line), countOf("skipped", line));
 }
 
 process.stdout.write(`counted: ${parts.join(", ") || "nothing"}\n`);
