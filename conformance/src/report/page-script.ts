@@ -191,6 +191,8 @@ function reportPage(): void {
   };
 
   let opener: HTMLElement | undefined;
+  // The address the dialog shows; closing clears only that one, not a link followed meanwhile.
+  let shownFor = "";
   const route = (): void => {
     const hash = decodeURIComponent(location.hash.slice(1));
     const cell = /^cell=(.+)@(\d+)$/.exec(hash);
@@ -210,13 +212,14 @@ function reportPage(): void {
     }
     tr.scrollIntoView({ block: "center" });
     const ok = cell ? openCell(row, Number(cell[2])) : openFixture(row);
+    if (ok) shownFor = location.hash;
     if (ok && !dialog.open) {
       opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
       dialog.showModal();
     }
   };
   dialog.addEventListener("close", () => {
-    if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+    if (location.hash && location.hash === shownFor) history.replaceState(null, "", location.pathname + location.search);
     opener?.focus();
   });
   addEventListener("hashchange", route);
