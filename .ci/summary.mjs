@@ -1,7 +1,7 @@
-// Adds up what the test steps of .ci/run printed (vitest, the kit's corpus and property
-// runs) and ends the log with one plain "N passed, N failed" line: CI logs keep only their
-// tail, and a run that ends on the schema gate or the differential would otherwise show no
-// count at all.
+// Ends the CI log with the test steps' own summary lines, quoted as each step printed
+// them (vitest's "Test Files"/"Tests" lines, the kit's "conformance:"/"properties:"
+// lines), then one total. CI logs keep only their tail: a run that ends on the schema gate
+// or the differential would otherwise show no test runner's summary at all.
 import { readFileSync } from "node:fs";
 
 const file = process.argv[2];
@@ -13,23 +13,32 @@ if (file === undefined) {
 const text = readFileSync(file, "utf8").replace(/\x1b\[[0-9;]*m/g, "");
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
-const parts = [];
-const add = (label, passed, failed, skipped) => {
-  totals.passed += passed;
-  totals.failed += failed;
-  totals.skipped += skipped;
-  parts.push(`${label} ${passed}/${passed + failed}`);
-};
+const quoted = [];
+let counted = 0;
 const countOf = (word, line) => Number(new RegExp(`(\\d+) ${word}`).exec(line)?.[1] ?? 0);
 
 for (const line of text.split("\n")) {
-  // vitest: "      Tests  759 passed | 2 skipped (761)" (or "3 failed | 756 passed | …");
-  // the kit: "conformance: 288 passed, 0 failed" and "properties: 12 passed, 0 failed, 0 skipped"
-  const label = /^\s*Tests\s+\d/.test(line) ? "vitest" : /^conformance: \d/.test(line) ? "corpus" : /^properties: \d/.test(line) ? "properties" : undefined;
-  if (label !== undefined) add(label, countOf("passed", line), countOf("failed", line), countOf("skipped", line));
+  // .ci/run's step headers ("=== npm test …"), to say whose lines follow.
+  if (line.startsWith("=== ")) {
+    quoted.push(line);
+    continue;
+  }
+  // vitest: " Test Files  83 passed (83)" and "      Tests  759 passed | 2 skipped (761)"
+  // (or "3 failed | 756 passed | …"); the kit: "conformance: 288 passed, 0 failed" and
+  // "properties: 12 passed, 0 failed, 0 skipped". Only "Tests" and the kit's lines count.
+  const counts = /^\s*Tests\s+\d/.test(line) || /^(conformance|properties): \d/.test(line);
+  if (counts || /^\s*Test Files\s+\d/.test(line)) quoted.push(line.trimEnd());
+  if (counts) {
+    totals.passed += countOf("passed", line);
+    totals.failed += countOf("failed", line);
+    totals.skipped += countOf("skipped", line);
+    counted += 1;
+  }
 }
 
-process.stdout.write(`counted: ${parts.join(", ") || "nothing"}\n`);
-// The one closing line CI reads.
-process.stdout.write(`ci: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
-if (parts.length === 0) process.exit(1);
+// Step headers with nothing quoted under them are left out.
+const lines = quoted.filter((line, i) => !line.startsWith("=== ") || (quoted[i + 1] !== undefined && !quoted[i + 1].startsWith("=== ")));
+process.stdout.write(lines.map((line) => `${line}\n`).join(""));
+// The one closing line: every count above, added up.
+process.stdout.write(`ci: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped (${counted} test runs)\n`);
+if (counted === 0) process.exit(1);

@@ -1,0 +1,58 @@
+// .ci/summary.mjs ends the CI log: it quotes each test step's own summary lines under the
+// step's header and adds the counts up, and fails when it found none.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../src/probe/probe-path.ts";
+
+const SUMMARY = join(packageRoot(), ".ci", "summary.mjs");
+const dir = mkdtempSync(join(tmpdir(), "ci-summary-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const summarise = (log: string) => {
+  const file = join(dir, `log-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(file, log);
+  return spawnSync("node", [SUMMARY, file], { encoding: "utf8" });
+};
+
+describe(".ci/summary.mjs", () => {
+  it("quotes vitest's and the kit's summary lines under their steps and adds them up", () => {
+    const log = [
+      "",
+      "=== npm test (Node v20): unit + integration tests",
+      " ✓ schema/test/a.test.ts (3 tests) 12ms",
+      "\x1b[2m Test Files \x1b[22m \x1b[1m\x1b[32m83 passed\x1b[39m\x1b[22m\x1b[90m (83)\x1b[39m",
+      "\x1b[2m      Tests \x1b[22m \x1b[1m\x1b[32m795 passed\x1b[39m\x1b[22m | 7 skipped\x1b[90m (802)\x1b[39m",
+      "conformance: 289 passed, 0 failed",
+      "properties: 12 passed, 0 failed, 0 skipped",
+      "",
+      "=== schema gate",
+      "0 breaking, 0 warning, 0 info, 0 waived: ok",
+      "=== the corpus against Codex 0.169.0",
+      "conformance: 287 passed, 1 failed",
+      "=== summary of the test steps above",
+      "",
+    ].join("\n");
+    const { status, stdout } = summarise(log);
+    expect(stdout.split("\n")).toEqual([
+      "=== npm test (Node v20): unit + integration tests",
+      " Test Files  83 passed (83)",
+      "      Tests  795 passed | 7 skipped (802)",
+      "conformance: 289 passed, 0 failed",
+      "properties: 12 passed, 0 failed, 0 skipped",
+      "=== the corpus against Codex 0.169.0",
+      "conformance: 287 passed, 1 failed",
+      "ci: 1383 passed, 1 failed, 7 skipped (4 test runs)",
+      "",
+    ]);
+    expect(status).toBe(0);
+  });
+
+  it("exits 1 when the log holds no count at all", () => {
+    const { status, stdout } = summarise("=== differential\nno undeclared divergence\n");
+    expect(stdout).toBe("ci: 0 passed, 0 failed, 0 skipped (0 test runs)\n");
+    expect(status).toBe(1);
+  });
+});
