@@ -16,6 +16,22 @@ const common = {
 };
 const dir = "dist/reference-server/src";
 
+/**
+ * commander loads node:child_process when it is required, for executable subcommands the
+ * server has none of; that load was ~7 ms of a cold start's CPU before the `initialize`
+ * reply. Its one use (`childProcess.spawn`) now loads the module when called. The build
+ * fails if commander's line changes, rather than silently keeping the eager load.
+ */
+const lazyChildProcessInCommander = {
+  name: "lazy-child-process-in-commander",
+  transform(code, id) {
+    if (!/[\\/]commander[\\/]lib[\\/]command\.js$/.test(id)) return null;
+    const eager = "const childProcess = require('node:child_process');";
+    if (!code.includes(eager)) this.error(`${id} no longer has \`${eager}\`: update rolldown.config.mjs`);
+    return code.replace(eager, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };");
+  },
+};
+
 /** Emits main.js, an ES module that runs main.cjs. */
 const compatEntry = {
   name: "compat-entry",
@@ -28,6 +44,7 @@ export default defineConfig([
   {
     ...common,
     input: { bundle: "reference-server/src/main.ts" },
+    plugins: [lazyChildProcessInCommander],
     // Maps stay in the checkout for debugging; they are not shipped, so the bundle names none.
     // import() becomes require(): V8 code cache loses a script's dynamic-import callback
     // in Node 20, so the bundle must have no import() of its own.

@@ -71,7 +71,10 @@ if (program.getOptionValueSource("defaultOutputBytesCap") === "cli") config.defa
 // Before anything runs: children must not get descriptors the server inherited.
 const closedFds = closeInheritedDescriptors();
 if (closedFds.length > 0) log("info", `closed inherited descriptors ${closedFds.join(", ")}`);
-// Probe the sandbox once up front so the first sandboxed command does not pay for it.
-if (process.platform === "linux") probeLinuxSandbox().catch(() => undefined);
 config.drainTimeoutMs = opts.drainTimeoutMs;
 startTransport(config, program.opts<TransportCliOptions>(), (message) => program.error(message));
+// Probe the sandbox once up front so the first sandboxed command does not pay for it; in
+// the loop's check phase, after the first read of the transport, so that a client that wrote
+// `initialize` at once gets its reply before the probe's process is spawned. A command that
+// needs the sandbox before then starts the probe itself (the probe is cached).
+if (process.platform === "linux") setImmediate(() => probeLinuxSandbox().catch(() => undefined));

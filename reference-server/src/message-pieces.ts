@@ -2,8 +2,8 @@
 // (huge captured output) becomes a sequence of pieces whose concatenation is the JSON
 // line, produced lazily while it is written, so its size is bounded by memory for the
 // bytes, not by the largest JavaScript string.
-import { randomUUID } from "node:crypto";
 import { serializeMessage } from "../../schema/src/index.ts";
+import { nodeCrypto } from "./util/lazy-builtins.ts";
 import { LargeText } from "./util/text.ts";
 
 /** Pieces written as one message, in order. */
@@ -20,7 +20,7 @@ export function serializeOutgoing(message: Record<string, unknown>): string | Me
   if (!hasLargeText(message)) return serializeMessage(message);
   // Each LargeText becomes a placeholder string no other value can contain (a fresh
   // nonce), then the serialised text is cut at the placeholders.
-  const nonce = randomUUID();
+  const nonce = nodeCrypto().randomUUID();
   const large: LargeText[] = [];
   const replace = (value: unknown, depth: number): unknown => {
     if (value instanceof LargeText) {

@@ -1,8 +1,7 @@
 // The Node entry point (dist/reference-server/src/main.cjs, from start-node.ts): the build's
 // code cache matches the bundle, and every kind of bad cache falls back to a normal start.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -29,12 +28,31 @@ function copyWithCache(name: string, cache: Buffer | undefined): string {
 }
 
 describe.skipIf(!built)("the Node entry point and its code cache", () => {
-  const bundleHash = () => createHash("sha256").update(readFileSync(join(DIST, "bundle.cjs"))).digest();
+  // The cache file: the bundle's length (4 bytes, little-endian), its bytes, V8's data.
+  const bundle = () => readFileSync(join(DIST, "bundle.cjs"));
+  const header = (source: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(source.length);
+    return Buffer.concat([length, source]);
+  };
+  const v8Data = () => readFileSync(join(DIST, "bundle.cjs.cache")).subarray(4 + bundle().length);
 
   it("the build wrote a cache for this very bundle", () => {
     const cache = readFileSync(join(DIST, "bundle.cjs.cache"));
-    expect(cache.subarray(0, 32).equals(bundleHash())).toBe(true);
-    expect(cache.length).toBeGreaterThan(1024);
+    expect(cache.subarray(0, 4 + bundle().length).equals(header(bundle()))).toBe(true);
+    expect(v8Data().length).toBeGreaterThan(1024);
+  });
+
+  it("a start loads node:child_process, node:crypto and node:fs/promises only when it needs them", () => {
+    // Together ~17 ms of a cold start's CPU before the `initialize` reply (docs/performance.md);
+    // the sandbox probe, scheduled after the first read, and the first command load them.
+    const entry = JSON.stringify(join(DIST, "main.cjs"));
+    const script = `process.argv = [process.argv[0], ${entry}]; require(${entry}); process.stderr.write(JSON.stringify(process.moduleLoadList));`;
+    const run = spawnSync(process.execPath, ["-e", script], { input: INIT, encoding: "utf8", timeout: 20_000 });
+    expect(JSON.parse(run.stdout.split("\n")[0]!).result?.userAgent).toMatch(/app-server-conformance-reference/);
+    const atStart = JSON.parse(run.stderr.slice(0, run.stderr.lastIndexOf("]") + 1)) as string[];
+    expect(atStart).toContain("NativeModule net");
+    expect(atStart.filter((m) => /^NativeModule (child_process|crypto|fs\/promises)$/.test(m))).toEqual([]);
   });
 
   it("main.cjs and main.js (the ES module kept for old command lines) both serve", () => {
@@ -44,11 +62,20 @@ describe.skipIf(!built)("the Node entry point and its code cache", () => {
 
   it.each([
     ["no cache", () => undefined],
-    ["a cache of another bundle", () => Buffer.concat([Buffer.alloc(32, 1), readFileSync(join(DIST, "bundle.cjs.cache")).subarray(32)])],
-    ["a cache V8 rejects (right hash, garbage data)", () => Buffer.concat([bundleHash(), Buffer.alloc(4096, 0xab)])],
-    ["a truncated cache", () => bundleHash().subarray(0, 10)],
+    ["a cache of another bundle", () => Buffer.concat([header(Buffer.from("another bundle")), v8Data()])],
+    ["a cache V8 rejects (right bundle, garbage data)", () => Buffer.concat([header(bundle()), Buffer.alloc(4096, 0xab)])],
+    ["a truncated cache", () => header(bundle()).subarray(0, 10)],
   ])("%s: starts without it", (name, cache) => {
     const dir = copyWithCache(name.replace(/\W+/g, "-"), cache());
     expect(initializeReply(join(dir, "main.cjs")).result?.userAgent).toMatch(/app-server-conformance-reference/);
+  });
+
+  it("a bundle edited after the build (same length) runs as edited, not from the stale cache", () => {
+    // V8 checks only the source's length: had the cache been taken, the reply would carry
+    // the cached code's string, not the edited one.
+    const dir = copyWithCache("edited", readFileSync(join(DIST, "bundle.cjs.cache")));
+    const edited = readFileSync(join(dir, "bundle.cjs"), "utf8").replaceAll("app-server-conformance-reference", "app-server-conformance-referencf");
+    writeFileSync(join(dir, "bundle.cjs"), edited);
+    expect(initializeReply(join(dir, "main.cjs")).result?.userAgent).toMatch(/app-server-conformance-referencf/);
   });
 });

@@ -4,7 +4,7 @@
 // the pipe closes (the server exited, normally or not), it freezes every child's group,
 // collects the whole tree (group and session members, and descendants through parent
 // links, so `setsid` grandchildren too) and SIGKILLs it.
-import { spawn } from "node:child_process";
+import { childProcess } from "../util/lazy-builtins.ts";
 import type { Writable } from "node:stream";
 import { log } from "../log.ts";
 
@@ -41,7 +41,7 @@ function watcher(): Writable | null {
   pipe = null;
   if (process.platform === "win32") return pipe;
   try {
-    const child = spawn("/bin/sh", ["-c", SCRIPT, "app-server-reaper"], { stdio: ["pipe", "ignore", "ignore"], detached: true });
+    const child = childProcess().spawn("/bin/sh", ["-c", SCRIPT, "app-server-reaper"], { stdio: ["pipe", "ignore", "ignore"], detached: true });
     child.on("error", (error) => log("warn", `process reaper unavailable: ${error.message}`));
     child.unref();
     const stdin = child.stdin!;

@@ -1,5 +1,5 @@
 // Pipe mode: child_process.spawn, detached (own session and process group).
-import { spawn as spawnChild } from "node:child_process";
+import { childProcess } from "../util/lazy-builtins.ts";
 import { killGroup } from "./process-group.ts";
 import { SpawnError, type ExitInfo, type LaunchedChild, type LaunchSpec, type StdinPort } from "./types.ts";
 import { spawnFailure } from "./errno.ts";
@@ -10,7 +10,7 @@ export function launchPipes(spec: LaunchSpec, streamStdin: boolean): Promise<Lau
   return new Promise((resolvePromise, reject) => {
     let child;
     try {
-      child = spawnChild(program, args, {
+      child = childProcess().spawn(program, args, {
         cwd: spec.cwd,
         env: spec.env,
         detached: true,

@@ -2,8 +2,8 @@
 // `Authorization: Bearer <token>` on the HTTP upgrade; the server keeps only the token's
 // SHA-256 digest and compares digests in constant time. Checked before any message, so an
 // unauthenticated client never reaches `initialize`.
-import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { nodeCrypto } from "../util/lazy-builtins.ts";
 
 export const AUTH_MODES = ["capability-token", "signed-bearer-token"] as const;
 
@@ -21,7 +21,7 @@ export interface TokenAuth {
 
 export type AuthResult = { ok: true } | { ok: false; status: 401; message: string };
 
-export const sha256 = (text: string): Buffer => createHash("sha256").update(text, "utf8").digest();
+export const sha256 = (text: string): Buffer => nodeCrypto().createHash("sha256").update(text, "utf8").digest();
 
 /** Validates the auth flags (upstream's wording) and loads the token digest; throws on misuse. */
 export function loadAuth(options: AuthOptions): TokenAuth | undefined {
@@ -69,6 +69,6 @@ export function checkAuthorization(auth: TokenAuth | undefined, header: string |
   if (!match) return { ok: false, status: 401, message: "invalid authorization header" };
   // Both sides are 32-byte digests, so the comparison time does not depend on the token.
   const presented = sha256(match[1]!);
-  if (!timingSafeEqual(presented, auth.digest)) return { ok: false, status: 401, message: "invalid websocket bearer token" };
+  if (!nodeCrypto().timingSafeEqual(presented, auth.digest)) return { ok: false, status: 401, message: "invalid websocket bearer token" };
   return { ok: true };
 }

@@ -6,7 +6,7 @@
 //         --unshare-user --disable-userns --cap-drop ALL --unshare-pid [--unshare-net]
 //         --proc /proc --chdir CWD --seccomp 3 -- argv
 // fd 3 carries the seccomp program, fd 4 is /dev/null (source of empty masks).
-import { execFile } from "node:child_process";
+import { childProcess } from "../../util/lazy-builtins.ts";
 import { accessSync, closeSync, readlinkSync, constants as fsConstants, mkdtempSync, openSync, readFileSync, realpathSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
@@ -383,7 +383,7 @@ interface Exec {
 
 function run(file: string, args: readonly string[], timeoutMs = 5_000): Promise<Exec> {
   return new Promise((res) => {
-    execFile(file, [...args], { timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
+    childProcess().execFile(file, [...args], { timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as { code?: unknown }).code === "number" ? ((error as { code: number }).code) : null) : 0;
       res({ code, stdout, stderr, error: error && code === null ? error.message : undefined });
     });

@@ -2,7 +2,7 @@
 // deny-glob walk. Everything that can be evaded (symlinks the sandbox can swap, unbounded
 // scans) fails closed with a SandboxRefusal.
 import { lstatSync, readdirSync, realpathSync, type Stats } from "node:fs";
-import { lstat, readdir } from "node:fs/promises";
+import { fsPromises } from "../../util/lazy-builtins.ts";
 import { join, normalize, sep } from "node:path";
 import { compileGlob, globComponentDepth, globStaticPrefix } from "../../permissions/glob.ts";
 import { SandboxRefusal } from "./types.ts";
@@ -166,7 +166,7 @@ export async function walkGlobAsync(pattern: string, start: GlobStart, limits: G
       throw new SandboxRefusal("unsupported", BACKEND, `deny-read glob ${pattern} takes longer than ${limits.timeMs} ms to scan`);
     }
     const io = step.value;
-    const answer = io.op === "readdir" ? await readdir(io.path).catch(() => undefined) : await lstat(io.path).catch(() => undefined);
+    const answer = io.op === "readdir" ? await fsPromises().readdir(io.path).catch(() => undefined) : await fsPromises().lstat(io.path).catch(() => undefined);
     step = walk.next(answer);
   }
 }
