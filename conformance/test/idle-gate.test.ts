@@ -3,13 +3,14 @@ import { describe, expect, it } from "vitest";
 import { cpuIdleSampler, IdleGate } from "../src/runner/idle-gate.ts";
 
 /** Runs `n` tasks of `ms` each through the gate; returns the most that ran at once. */
-async function run(gate: IdleGate, n: number, ms: number): Promise<number> {
+async function run(gate: IdleGate, n: number, ms: number, started: number[] = []): Promise<number> {
   let running = 0;
   let peak = 0;
   await Promise.all(
     Array.from({ length: n }, async () => {
       await gate.enter();
       running++;
+      started.push(running);
       peak = Math.max(peak, running);
       await new Promise((r) => setTimeout(r, ms));
       running--;
@@ -30,6 +31,27 @@ describe("idle gate", () => {
   it("adds one fixture per idle sample, up to the ceiling", async () => {
     const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: () => 0.9 });
     expect(await run(gate, 12, 100)).toBe(4);
+  });
+
+  /** Idle for the first `idleSamples` samples, then `after`. */
+  const phases = (idleSamples: number, after: number) => {
+    let n = 0;
+    return () => (n++ < idleSamples ? 0.9 : after);
+  };
+
+  it("keeps the level it reached: a fixture that ends makes room for the next, not only up to the floor", async () => {
+    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: phases(6, 0.2) });
+    const started: number[] = [];
+    await run(gate, 80, 20, started);
+    // How many ran when each of the last 40 started: the level (4) still holds there.
+    expect(Math.min(...started.slice(-40, -4))).toBe(4);
+  });
+
+  it("falls back to the floor while the CPU is busy", async () => {
+    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: phases(6, 0.05) });
+    const started: number[] = [];
+    expect(await run(gate, 80, 20, started)).toBe(4);
+    expect(Math.max(...started.slice(-20))).toBe(1);
   });
 
   it("admits no more than the floor when the idle time is unknown", async () => {

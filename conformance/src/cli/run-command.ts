@@ -82,7 +82,7 @@ async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<v
   // A filter that matches nothing is a mistake; --last-failed or --shard leaving nothing to run is not.
   checkSelection(chosen, opts, dirs, fixtures.length);
   if (opts.updateBaseline && !impl.baselineFile) throw new SetupError("--update-baseline needs a descriptor whose baseline is a file path");
-  const { selection, whole, shard, maxFailures } = narrowSelection(chosen, opts, impl.name, (line) => process.stderr.write(`${line}\n`));
+  const { selection, whole, shard, maxFailures, durations } = narrowSelection(chosen, opts, impl.name, (line) => process.stderr.write(`${line}\n`));
   const specs = reporters.length ? reporters : [{ name: "pretty" as const }];
   const mult = opts.timeoutMultiplier * impl.timeoutMultiplier;
   const probe = probeArgv();
@@ -105,6 +105,7 @@ async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<v
       probe,
       keepWorkspace: Boolean(opts.keepWorkspace),
       ...(maxFailures !== undefined ? { maxFailures } : {}),
+      ...(durations !== undefined ? { durations } : {}),
     },
     livePretty
       ? prettyProgress({ write: (s) => process.stderr.write(s), tty: process.stderr.isTTY === true, color: useColor(process.stderr, opts.color), verbose: Boolean(opts.verbose) })

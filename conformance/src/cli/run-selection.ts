@@ -1,7 +1,8 @@
 // The options of `run` that narrow what runs, after --filter/--tag/features chose the
 // fixtures: --last-failed (a previous report's failures), --shard (this machine's part),
 // and the stop condition --bail / --max-failures. Each is a plain step on the selection,
-// so the scheduler only learns "stop after n failures".
+// so the scheduler only learns "stop after n failures" (and, with --durations, how long
+// each fixture took last time, to start the longest first).
 import { type Command, Option } from "commander";
 import { positiveInt } from "./arg-parsers.ts";
 import { SetupError } from "../descriptor/implementation.ts";
@@ -27,7 +28,7 @@ export function addSelectionOptions(cmd: Command): Command {
         parseShard,
       ),
     )
-    .option("--durations <report.json>", "with --shard: balance the parts by the fixture durations in this JSON run report (default: by count)")
+    .option("--durations <report.json>", "the fixture durations in this JSON run report start the longest fixtures first (default: those that declare the longest quiet waits first), and balance --shard parts (default: by count)")
     .addOption(
       new Option("--bail [n]", "stop starting fixtures after n failures (default 1; fixtures already running finish); the summary says how many did not run").argParser((v: string) => {
         if (v === undefined) return true;
@@ -50,7 +51,7 @@ export function narrowSelection(
   opts: RunSelectionOptions,
   implementation: string,
   log: (line: string) => void,
-): { selection: Selection; whole: Selection; shard?: Shard; maxFailures?: number } {
+): { selection: Selection; whole: Selection; shard?: Shard; maxFailures?: number; durations?: ReadonlyMap<string, number> } {
   let selection = chosen;
   const maxFailures = bailOf(opts);
   if (opts.lastFailed) {
@@ -64,12 +65,12 @@ export function narrowSelection(
     log(`--last-failed: rerunning ${rerun.selected.length} fixture${rerun.selected.length === 1 ? "" : "s"} that failed in ${opts.lastFailed}`);
     selection = rerun;
   }
-  if (opts.durations && !opts.shard) throw new SetupError("--durations balances --shard: give --shard i/n too");
   const whole = selection;
-  if (!opts.shard) return { selection, whole, ...(maxFailures !== undefined ? { maxFailures } : {}) };
-  if (opts.updateBaseline) throw new SetupError("--update-baseline edits the baseline from one whole run: not with --shard");
   const durations = opts.durations ? durationsFrom(readRunReport(opts.durations)) : undefined;
+  const known = { ...(maxFailures !== undefined ? { maxFailures } : {}), ...(durations !== undefined ? { durations } : {}) };
+  if (!opts.shard) return { selection, whole, ...known };
+  if (opts.updateBaseline) throw new SetupError("--update-baseline edits the baseline from one whole run: not with --shard");
   selection = shardSelection(selection, opts.shard, durations);
   if (!selection.selected.length) log(`shard ${opts.shard.index}/${opts.shard.count}: no fixture falls in this part (fewer fixtures than shards)`);
-  return { selection, whole, shard: opts.shard, ...(maxFailures !== undefined ? { maxFailures } : {}) };
+  return { selection, whole, shard: opts.shard, ...known };
 }

@@ -1,8 +1,11 @@
 // Admission of fixtures by what the machine has to spare. Most of a fixture's wall time is
-// waiting (a server starting, a 2 s drain window, a quiet period), so a fixed job count
-// leaves the CPU idle. The gate always admits up to `floor` fixtures at once (--jobs), and
-// one more at a time, up to `ceiling` (--max-jobs), whenever the CPU was mostly idle over
-// the last sampling interval. On a loaded machine it stays at the floor, so a fixture's
+// waiting (a 2 s drain window, a quiet period, a child's sleep), so a fixed job count
+// leaves the CPU idle. The gate keeps a level: how many fixtures may run at once. It starts
+// at `floor` (--jobs), rises by one whenever the CPU was mostly idle over the last sampling
+// interval, up to `ceiling` (--max-jobs), and falls by one, never below the floor, when the
+// CPU was nearly busy. A fixture that ends makes room for the next one up to the level
+// (not only up to the floor: a level that decayed with every fixture that ended kept a run
+// at half the machine). On a loaded machine the level stays at the floor, so a fixture's
 // deadlines meet the same contention as with a fixed job count.
 import { cpus } from "node:os";
 
@@ -32,25 +35,33 @@ export function cpuIdleSampler(): IdleSampler {
 export interface IdleGateOptions {
   floor: number;
   ceiling: number;
-  /** Idle fraction above which one more fixture may start. */
+  /** Idle fraction above which the level rises by one (default 0.35). */
   idleAbove?: number;
+  /** Idle fraction below which the level falls by one (default 0.1). */
+  idleBelow?: number;
   intervalMs?: number;
   sampler?: IdleSampler;
 }
 
 export class IdleGate {
   private active = 0;
+  private level: number;
   private readonly waiting: (() => void)[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
   /** The most fixtures that ran at once. */
   peak = 0;
 
   constructor(private readonly o: IdleGateOptions) {
+    this.level = o.floor;
     if (o.ceiling > o.floor) {
       const sample = o.sampler ?? cpuIdleSampler();
       this.timer = setInterval(() => {
         const idle = sample();
-        if (idle !== undefined && idle > (o.idleAbove ?? 0.35) && this.active < o.ceiling) this.admitOne();
+        if (idle === undefined) return;
+        // Rises only while fixtures wait for a place: a level nobody uses proves nothing.
+        if (idle > (o.idleAbove ?? 0.35) && this.level < o.ceiling && this.waiting.length > 0) this.level++;
+        else if (idle < (o.idleBelow ?? 0.1) && this.level > o.floor) this.level--;
+        this.admit();
       }, o.intervalMs ?? 100);
       this.timer.unref?.();
     }
@@ -58,7 +69,7 @@ export class IdleGate {
 
   /** Resolves when the caller may start a fixture; pair with done(). */
   enter(): Promise<void> {
-    if (this.active < this.o.floor) {
+    if (this.active < this.level && this.waiting.length === 0) {
       this.take();
       return Promise.resolve();
     }
@@ -67,7 +78,7 @@ export class IdleGate {
 
   done(): void {
     this.active--;
-    if (this.active < this.o.floor) this.admitOne();
+    this.admit();
   }
 
   close(): void {
@@ -80,9 +91,10 @@ export class IdleGate {
     this.peak = Math.max(this.peak, this.active);
   }
 
-  private admitOne(): void {
-    const next = this.waiting.shift();
-    if (next) {
+  private admit(): void {
+    while (this.active < this.level) {
+      const next = this.waiting.shift();
+      if (!next) return;
       this.take();
       next();
     }

@@ -7,6 +7,7 @@ import { requiredFeatures } from "../fixture/features.ts";
 import type { Fixture } from "../fixture/format.ts";
 import type { LoadedFixture } from "../fixture/load.ts";
 import { IdleGate } from "./idle-gate.ts";
+import { longestFirst } from "./start-order.ts";
 import type { Implementation } from "../descriptor/implementation.ts";
 import type { PropertiesReport } from "../properties/report.ts";
 import { KIT_NAME, KIT_VERSION } from "./kit-info.ts";
@@ -123,6 +124,8 @@ export interface SuiteOptions {
   keepWorkspace?: boolean;
   /** Stop scheduling fixtures once this many have failed the run (fixtures in flight finish). */
   maxFailures?: number;
+  /** Each fixture's length in a previous run (ms), to start the longest first (start-order.ts). */
+  durations?: ReadonlyMap<string, number>;
 }
 
 function outcomeOf(obligation: Fixture["obligation"], runs: FixtureResult[], baseline: readonly BaselineEntry[], strict: boolean): Pick<FixtureReport, "outcome" | "detail" | "verdict"> {
@@ -179,7 +182,7 @@ export async function runSuite(
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const mult = opts.timeoutMultiplier * impl.timeoutMultiplier;
-  const queue = [...selection.selected];
+  const queue = longestFirst(selection.selected, opts.durations);
   const total = queue.length;
   const reports = new Map<string, FixtureReport>();
   let done = 0;
