@@ -5,7 +5,7 @@
 // the cache that reference-server/build/code-cache.mjs writes. main.js is kept for those who
 // run `node dist/reference-server/src/main.js`. docs/stack.md says why and how.
 // Everything else in dist/ is tsc's output; tsconfig.build.json leaves these files to this one.
-import { defineConfig } from "rolldown";
+import { RolldownMagicString, defineConfig } from "rolldown";
 
 const common = {
   platform: "node",
@@ -27,8 +27,12 @@ const lazyChildProcessInCommander = {
   transform(code, id) {
     if (!/[\\/]commander[\\/]lib[\\/]command\.js$/.test(id)) return null;
     const eager = "const childProcess = require('node:child_process');";
-    if (!code.includes(eager)) this.error(`${id} no longer has \`${eager}\`: update rolldown.config.mjs`);
-    return code.replace(eager, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };");
+    const at = code.indexOf(eager);
+    if (at < 0) this.error(`${id} no longer has \`${eager}\`: update rolldown.config.mjs`);
+    // A magic string, so that the (hidden) source map stays right.
+    const lazy = new RolldownMagicString(code);
+    lazy.overwrite(at, at + eager.length, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };");
+    return { code: lazy };
   },
 };
 
@@ -49,6 +53,15 @@ export default defineConfig([
     // import() becomes require(): V8 code cache loses a script's dynamic-import callback
     // in Node 20, so the bundle must have no import() of its own.
     output: { dir, format: "cjs", entryFileNames: "[name].cjs", chunkFileNames: "bundle.[name].cjs", sourcemap: "hidden", dynamicImportInCjs: false },
+  },
+  // The kit's probe (conformance/src/probe/probe.ts), which fixtures run for nearly every
+  // command: as one CommonJS file it starts with less work than tsc's ES module (Node 20's
+  // ES module loader); kitProgramArgv (probe-path.ts) prefers it. Built from the source on
+  // its own, nothing of the server's.
+  {
+    platform: "node",
+    input: { probe: "conformance/src/probe/probe.ts" },
+    output: { dir: "dist/conformance/src/probe", format: "cjs", entryFileNames: "[name].cjs" },
   },
   {
     ...common,

@@ -1,7 +1,12 @@
 // A lean JSONL client for benchmarks: no transcript, no validation, just request/response
 // correlation and a notification callback, so the client costs as little as possible.
+// The server runs in the environment `run` gives servers (runner/server-env.ts), not the
+// shell's: what the shell exports must not move the figures. NODE_EXTRA_CA_CERTS, for one,
+// makes every Node process parse that certificate file as it starts (a 144-certificate
+// bundle: ~70 ms of CPU on a 2-core machine, docs/performance.md); `run` never passed it on.
 import { spawn, type ChildProcessByStdio } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
+import { scrubbedEnv } from "../runner/server-env.ts";
 import { splitCommandLine } from "../transports/server-process.ts";
 
 export interface RpcError {
@@ -48,7 +53,7 @@ export class BenchClient {
   constructor(server: string | readonly string[], cwd: string) {
     const [program, ...args] = typeof server === "string" ? splitCommandLine(server) : server;
     if (program === undefined) throw new Error("empty server command line");
-    this.child = spawn(program, args, { cwd, stdio: ["pipe", "pipe", "ignore"], detached: true });
+    this.child = spawn(program, args, { cwd, env: scrubbedEnv({}), stdio: ["pipe", "pipe", "ignore"], detached: true });
     this.child.stdout.on("data", (chunk: Buffer) => this.onData(chunk));
     this.child.stdin.on("error", () => undefined);
     this.exited = new Promise((resolve) => this.child.on("close", () => resolve()));

@@ -41,7 +41,7 @@ export function kitProgramArgv(name: string): string[] {
   const d = deno();
   if (here.endsWith(".js")) {
     const js = join(dir, `${name}.js`);
-    return d ? [d.execPath(), "run", "-A", js] : [process.execPath, js];
+    return d ? [d.execPath(), "run", "-A", js] : [process.execPath, nodeProgram(js)];
   }
   if (d) return [d.execPath(), "run", "-A", join(dir, `${name}.ts`)];
   // Running from TypeScript sources under Node (e.g. vitest): use the built program.
@@ -49,5 +49,11 @@ export function kitProgramArgv(name: string): string[] {
   if (!existsSync(built)) {
     throw new Error(`the kit is not built (${built} is missing): run \`npm run build\` first`);
   }
-  return [process.execPath, built];
+  return [process.execPath, nodeProgram(built)];
+}
+
+/** The CommonJS build of a program when the build made one (rolldown.config.mjs): it starts faster under Node. */
+function nodeProgram(js: string): string {
+  const cjs = js.replace(/\.js$/, ".cjs");
+  return existsSync(cjs) ? cjs : js;
 }

@@ -46,15 +46,22 @@
 //   can-write <path>        the same for creating (and removing) the file <path>
 // When APP_SERVER_CONFORMANCE_PIDS names a directory, the probe records its pid there
 // (file "<pid>") so the kit can find leftover processes; failures to do so are ignored.
-import { spawn } from "node:child_process";
+import type { Socket } from "node:net";
 import { existsSync, fstatSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { isatty } from "node:tty";
-import { createConnection, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 const PID_DIR_VAR = "APP_SERVER_CONFORMANCE_PIDS";
+
+// A fixture runs the probe for nearly every command, so its start is a good part of a corpus
+// run's CPU: the modules only a few actions need load when one of them runs.
+let nodeRequire: NodeJS.Require | undefined;
+const builtin = <T>(id: string): T => (nodeRequire ??= createRequire(import.meta.url))(id) as T;
+const net = () => builtin<typeof import("node:net")>("node:net");
+const childProcess = () => builtin<typeof import("node:child_process")>("node:child_process");
 
 function unescape(text: string): string {
   return text.replace(/\\(x[0-9a-fA-F]{2}|[nrt\\])/g, (_m, c: string) => {
@@ -98,7 +105,7 @@ const GREETING = "hello\n";
 /** Listens on a TCP port of 127.0.0.1 (`at` a port file) or a Unix socket path for `ms`. */
 function listen(kind: "tcp" | "unix", at: string, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const server = createServer((socket) => socket.end(GREETING));
+    const server = net().createServer((socket) => socket.end(GREETING));
     server.on("error", reject);
     const ready = () => {
       if (kind === "tcp") {
@@ -292,7 +299,7 @@ async function main(args: string[]): Promise<void> {
       case "grandchild": {
         const ms = num();
         // Same process group (not detached): a group kill must take it down too.
-        const child = spawn(process.execPath, [...selfArgs(), "sleep", String(ms)], {
+        const child = childProcess().spawn(process.execPath, [...selfArgs(), "sleep", String(ms)], {
           stdio: ["ignore", "inherit", "inherit"],
         });
         child.unref();
@@ -331,7 +338,7 @@ async function main(args: string[]): Promise<void> {
         const at = next();
         let socket: Socket;
         try {
-          socket = action === "connect" ? createConnection(Number(readFileSync(at, "utf8")), "127.0.0.1") : createConnection(at);
+          socket = action === "connect" ? net().createConnection(Number(readFileSync(at, "utf8")), "127.0.0.1") : net().createConnection(at);
         } catch (e) {
           await write(process.stdout, `connect:${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
           break;

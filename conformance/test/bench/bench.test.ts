@@ -86,4 +86,19 @@ describe("bench client", () => {
     ]);
     expect(base64DecodedLength(8, 2)).toBe(4);
   });
+
+  it("runs the server in the environment `run` gives servers, not the shell's", async () => {
+    // A stand-in server that answers initialize with the names of its environment.
+    const script = `process.stdin.once("data", () => process.stdout.write(JSON.stringify({ id: 1, result: Object.keys(process.env) }) + "\\n")); process.stdin.resume();`;
+    process.env.NODE_EXTRA_CA_CERTS_BENCH_TEST = "1";
+    try {
+      const client = new BenchClient([process.execPath, "-e", script], process.cwd());
+      const names = await client.request<string[]>("initialize", {});
+      await client.close();
+      expect(names).toContain("PATH");
+      expect(names).not.toContain("NODE_EXTRA_CA_CERTS_BENCH_TEST");
+    } finally {
+      delete process.env.NODE_EXTRA_CA_CERTS_BENCH_TEST;
+    }
+  });
 });
