@@ -4,19 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { describe, expect, it } from "vitest";
-import { judge, serializeBaseline, updatedBaseline, type BaselineEntry } from "../src/baseline/baseline.ts";
-import { Fixture } from "../src/fixture/format.ts";
-import { expandDescriptorString, loadImplementation, type Implementation } from "../src/descriptor/implementation.ts";
-import { renderJson } from "../src/reporters/json.ts";
-import { renderJunit } from "../src/reporters/junit.ts";
-import { renderMarkdown } from "../src/reporters/markdown.ts";
-import { renderPretty } from "../src/reporters/pretty.ts";
-import { renderTap } from "../src/reporters/tap.ts";
-import { plainClosingLine, summaryLine } from "../src/reporters/common.ts";
-import type { FixtureResult } from "../src/runner/run-fixture.ts";
-import { splitCommandLine } from "../src/transports/server-process.ts";
-import { runSuite, selectFixtures } from "../src/runner/suite.ts";
-import { FAKE_SERVER, PROBE } from "./support/helpers.ts";
+import { judge, serializeBaseline, updatedBaseline, type BaselineEntry } from "../../src/baseline/baseline.ts";
+import { Fixture } from "../../src/fixture/format.ts";
+import { expandDescriptorString, loadImplementation, type Implementation } from "../../src/descriptor/implementation.ts";
+import { renderJson } from "../../src/reporters/json.ts";
+import { renderJunit } from "../../src/reporters/junit.ts";
+import { renderMarkdown } from "../../src/reporters/markdown.ts";
+import { renderPretty } from "../../src/reporters/pretty.ts";
+import { renderTap } from "../../src/reporters/tap.ts";
+import { plainClosingLine, summaryLine } from "../../src/reporters/common.ts";
+import type { FixtureResult } from "../../src/runner/run-fixture.ts";
+import { splitCommandLine } from "../../src/transports/server-process.ts";
+import { runSuite, selectFixtures } from "../../src/runner/suite.ts";
+import { FAKE_SERVER, PROBE } from "../support/helpers.ts";
 
 const result = (id: string, failures: FixtureResult["failures"] = []): FixtureResult => ({
   id,
@@ -169,7 +169,7 @@ describe("suite", () => {
 
 describe("cli", () => {
   async function cli(args: string[]): Promise<{ code: number | undefined; out: string }> {
-    const { buildProgram } = await import("../src/cli/program.ts");
+    const { buildProgram } = await import("../../src/cli/program.ts");
     const chunks: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
     const before = process.exitCode;
