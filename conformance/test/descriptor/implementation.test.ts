@@ -93,13 +93,12 @@ describe("a descriptor's name tells the release it runs", () => {
 const installed = (version: string) => join(homedir(), ".cache", `codex-${version}`);
 describe.skipIf(!existsSync(join(installed("0.171.0"), "node_modules", ".bin", "codex")) || !cliBuilt)("a real Codex release other than the default", () => {
   it("a run against CODEX_ORACLE_DIR=~/.cache/codex-0.171.0 reports codex-0.171.0, the release the server says it is", async () => {
-    const codexHome = join(homedir(), ".codex-home-descriptor-test");
-    mkdirSync(codexHome, { recursive: true });
+    // CODEX_ORACLE_HOME as the environment sets it (or the descriptor's default), like the other Codex tests.
     const out = mkdtempSync(join(tmpdir(), "asc-descriptor-run-"));
     try {
       const r = await cli(
         ["run", "--implementation", "codex", "--no-properties", "--filter", "exec.buffered.exit-code", "--reporter", "json", "--out", join(out, "r.json")],
-        { env: { CODEX_BIN: undefined, CODEX_ORACLE_DIR: installed("0.171.0"), CODEX_ORACLE_HOME: codexHome } },
+        { env: { CODEX_BIN: undefined, CODEX_ORACLE_DIR: installed("0.171.0") } },
       );
       expect(r.stderr).toBe("");
       const report = JSON.parse(readFileSync(join(out, "r.json"), "utf8")) as { implementation: string; descriptor: { name: string }; server?: { userAgent?: string } };
