@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
 // test runner's runtime, and the split-run tests drive the CLI as a Node child whatever the
 // runner: they run under Node only, to keep CI within its time budget.
 const deno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
-const NODE_ONLY = ["reference-server/test/reliability/**", "conformance/test/mutants.test.ts", "conformance/test/mutants-command.test.ts", "conformance/test/cli/split-runs.test.ts"];
+const NODE_ONLY = ["reference-server/test/reliability/**", "conformance/test/mutants/**", "conformance/test/cli/split-runs.test.ts"];
 
 export default defineConfig({
   test: {

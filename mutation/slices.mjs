@@ -12,14 +12,14 @@ export const SLICES = [
     name: "output",
     about: "output pump (caps, chunking, drain deadline), text decoding, message pieces",
     mutate: [M("engine/output-pump"), M("util/text"), M("message-pieces")],
-    tests: [T("output-pump"), T("session-output-delta"), T("process-output"), CORPUS],
+    tests: [T("engine/output-pump"), T("session-output-delta"), T("process-output"), CORPUS],
     corpus: ["exec.{cap,drain}.*", "process.{cap,drain}.*"],
   },
   {
     name: "payloads",
     about: "stdin payloads: strict base64 and the write/close request",
     mutate: [M("util/base64"), M("handlers/write-payload")],
-    tests: [T("base64"), CORPUS],
+    tests: [T("util/base64"), CORPUS],
     corpus: ["exec.stdin.*", "process.stdin.*", "errors.write-*", "errors.order-write-*"],
   },
   {
@@ -33,14 +33,14 @@ export const SLICES = [
     name: "framing",
     about: "stdio JSONL framing, the connection, the inbound budget",
     mutate: [M("transport/stdio"), M("transport/connection"), M("transport/inbound-budget")],
-    tests: [T("transport-units"), CORPUS],
+    tests: [T("transport/units"), CORPUS],
     corpus: ["handshake.*", "connection.*"],
   },
   {
     name: "sockets",
     about: "WebSocket and Unix socket transports, auth, the command line and config file",
     mutate: [M("transport/{ws,unix,auth,listen,cli}"), M("main"), M("config"), M("log")],
-    tests: [T("transport-ws"), T("transport-unix"), T("transport-isolation"), T("exec-config"), T("transport-units")],
+    tests: [T("transport/ws"), T("transport/unix"), T("transport/isolation"), T("exec-config"), T("transport/units")],
     corpus: [],
   },
   {

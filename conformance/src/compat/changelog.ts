@@ -2,7 +2,7 @@
 // methods added, removed, stabilised and demoted, and the breaking changes grouped by
 // the method whose messages they reach. Text, JSON and Markdown.
 import type { Finding } from "./diff.ts";
-import type { MethodEntry } from "./bundle.ts";
+import type { MethodEntry } from "./model.ts";
 
 export interface PairChangelog {
   old: string;

@@ -12,7 +12,7 @@ import { applyWaivers, loadWaivers, waiverMatches } from "./waivers.ts";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "./errors.ts";
-import type { SchemaBundle } from "./bundle.ts";
+import type { SchemaBundle } from "./model.ts";
 
 export interface CodexWalkRequest {
   /** Versions as given: one (its predecessor and it), two or more (walked in order), or `A..B`. */

@@ -3,11 +3,12 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { BUNDLE_FILE, BundleError, bundleFileIn, loadBundleFromPath, loadUpstreamBundle, type SchemaBundle } from "./bundle.ts";
+import { bundleFileIn, loadBundleFromPath } from "./bundle.ts";
+import { BUNDLE_FILE, BundleError, type SchemaBundle } from "./model.ts";
 import { codexCommand } from "./codex-command.ts";
 import { lintNames } from "./lint.ts";
 import { UsageError } from "./errors.ts";
-import { isCodexSide, loadAnySide } from "./layouts/load.ts";
+import { isCodexSide, loadAnySide, loadUpstreamBundle } from "./layouts/load.ts";
 import { diffBundles, sortFindings, type DiffOptions, type Finding } from "./diff.ts";
 import { checkFixtureMessages, loadFixtureMessages } from "./fixtures.ts";
 import { FORMATS, renderReport, type Format, type GateReport } from "./report.ts";

@@ -2,9 +2,9 @@
 // method's messages carry, with the direction of travel (see rules.ts) and the stability
 // of what it passes through. A type reached from several methods is compared once per
 // (direction, experimental) context; its findings list every method that reaches it.
-import { isJsonObject, methodOfArm, unionArms, type Json, type MethodEntry, type SchemaBundle } from "./bundle.ts";
+import { EXPERIMENTAL, isJsonObject, methodOfArm, unionArms, type Json, type MethodEntry, type SchemaBundle } from "./model.ts";
 import { maxSeverity, RULES, type Direction, type RuleId, type Severity } from "./rules.ts";
-import { describeValues, EXPERIMENTAL, shapeOf, type Alt, type ObjectAlt, type ScalarAlt, type Shape } from "./shape.ts";
+import { describeValues, shapeOf, type Alt, type ObjectAlt, type ScalarAlt, type Shape } from "./shape.ts";
 
 export interface Finding {
   rule: RuleId;

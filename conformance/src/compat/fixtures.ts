@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parseJsonc } from "../../../schema/src/jsonc.ts";
-import { isJsonObject, type Json, type SchemaBundle } from "./bundle.ts";
+import { isJsonObject, type Json, type SchemaBundle } from "./model.ts";
 import type { Finding } from "./diff.ts";
 
 export type MessageKind = "request" | "clientNotification" | "result" | "error" | "serverNotification";

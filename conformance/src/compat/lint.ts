@@ -3,10 +3,9 @@
 // leaking in (`file_id`, `thread/start_turn`) is the usual slip. With an old side
 // (`--since`), only names the old side did not have are reported, so a project can gate
 // new slips without first renaming what already shipped.
-import { isJsonObject, literalOf, type SchemaBundle } from "./bundle.ts";
+import { EXPERIMENTAL, isJsonObject, literalOf, type SchemaBundle } from "./model.ts";
 import type { Finding } from "./diff.ts";
 import { sortFindings } from "./diff.ts";
-import { EXPERIMENTAL } from "./shape.ts";
 
 export const CAMEL_CASE = /^[a-z][a-zA-Z0-9]*$/;
 

@@ -4,9 +4,7 @@
 // single-element `allOf` wrappers are followed (remembering the definition name for
 // report paths); nested unions are flattened; tagged-union variants are keyed by their
 // tag (`type=readOnly`); numeric `format`s become bounds.
-import { isJsonObject, literalOf, type Json, type SchemaBundle } from "./bundle.ts";
-
-export const EXPERIMENTAL = "x-experimental";
+import { EXPERIMENTAL, isJsonObject, literalOf, type Json, type SchemaBundle } from "./model.ts";
 
 /** |bounds| at or beyond 2^53-1 mean "unbounded" (JSON numbers past that are not exact anyway). */
 const SAFE = Number.MAX_SAFE_INTEGER;

@@ -3,8 +3,10 @@
 //
 // Strings may reference ${env:NAME}, ${env:NAME:-default}, ${home}, ${node} (this
 // runtime's executable) and ${descriptorDir} (the directory of the descriptor file);
-// defaults may themselves contain references.
-import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+// defaults may themselves contain references. `name` may also reference
+// ${programVersion} / ${programVersion:-default}: the version of the npm package the server
+// program belongs to, so `codex-${programVersion}` names the release actually run.
+import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
@@ -145,7 +147,9 @@ export const KnownDifferenceSpec = z
 export const ImplementationDescriptor = z
   .object({
     $schema: z.string().optional(),
-    name: z.string().min(1),
+    name: z.string().min(1).meta({
+      description: "Shown in reports. May use the string references, and ${programVersion} (with an optional :-default): the version in the package.json nearest to the server program, symlinks followed.",
+    }),
     description: z.string().optional(),
     command: z.array(z.string()).min(1).meta({ description: "argv of the server (stdio JSONL; with a socket `transport`, the kit appends `--listen ...`)." }),
     transport: TransportSpec.optional(),
@@ -195,7 +199,14 @@ export interface Implementation {
   connect?: SocketTarget;
 }
 
-export function expandDescriptorString(text: string, ctx: { descriptorDir: string; env: NodeJS.ProcessEnv }): string {
+interface ExpandContext {
+  descriptorDir: string;
+  env: NodeJS.ProcessEnv;
+  /** The server program (command[0], expanded): set only while expanding `name`. */
+  program?: string;
+}
+
+export function expandDescriptorString(text: string, ctx: ExpandContext): string {
   let out = "";
   let i = 0;
   while (i < text.length) {
@@ -225,8 +236,15 @@ export function expandDescriptorString(text: string, ctx: { descriptorDir: strin
   return out;
 }
 
-function resolveRef(body: string, ctx: { descriptorDir: string; env: NodeJS.ProcessEnv }): string {
+function resolveRef(body: string, ctx: ExpandContext): string {
   if (body === "home") return homedir();
+  if (body === "programVersion" || body.startsWith("programVersion:-")) {
+    if (ctx.program === undefined) throw new Error("${programVersion} may only be used in the descriptor's name");
+    const version = programVersion(ctx.program, ctx.env);
+    if (version !== undefined) return version;
+    if (body.startsWith("programVersion:-")) return expandDescriptorString(body.slice("programVersion:-".length), ctx);
+    throw new Error(`\${programVersion}: no package.json with a version above ${ctx.program} (give a default: \${programVersion:-...})`);
+  }
   if (body === "node") return process.execPath;
   if (body === "descriptorDir") return ctx.descriptorDir;
   if (body.startsWith("env:")) {
@@ -239,6 +257,32 @@ function resolveRef(body: string, ctx: { descriptorDir: string; env: NodeJS.Proc
     throw new Error(`environment variable ${name} is not set`);
   }
   throw new Error(`unknown reference \${${body}}`);
+}
+
+/**
+ * The `version` of the package.json nearest above the program (symlinks followed, so
+ * node_modules/.bin/codex finds @openai/codex's), or undefined when the program, that
+ * package.json or its version cannot be found (a farther package.json is not the program's). A bare name is looked up as the server's
+ * program will be (./node_modules/.bin, then PATH).
+ */
+export function programVersion(program: string, env: NodeJS.ProcessEnv, cwd = process.cwd()): string | undefined {
+  const path = isAbsolute(program) || program.includes("/") || program.includes("\\") ? resolve(cwd, program) : findProgram(program, cwd, env.PATH);
+  if (path === undefined || !existsSync(path)) return undefined;
+  let dir = dirname(realpathSync(path));
+  for (;;) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        const version = (JSON.parse(readFileSync(manifest, "utf8")) as { version?: unknown }).version;
+        return typeof version === "string" && version !== "" ? version : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
 }
 
 export function loadBaselineFile(file: string): BaselineEntry[] {
@@ -276,10 +320,11 @@ export function loadImplementation(file: string, env: NodeJS.ProcessEnv = proces
   } else if (Array.isArray(d.baseline)) {
     baseline = d.baseline;
   }
+  const argv = d.command.map(x);
   return {
-    name: d.name,
+    name: expandDescriptorString(d.name, { ...ctx, program: argv[0]! }),
     file: abs,
-    argv: d.command.map(x),
+    argv,
     env: Object.fromEntries(Object.entries(d.env ?? {}).map(([k, v]) => [k, x(v)])),
     features: d.features,
     timeoutMultiplier: d.timeoutMultiplier ?? 1,

@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { loadUpstreamBundle } from "../compat/bundle.ts";
+import { loadUpstreamBundle } from "../compat/layouts/load.ts";
 import { compareVersions, parseVersion } from "./versions.ts";
 
 export const CODEX_PACKAGE = "@openai/codex";

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BundleError, type Json, type SchemaBundle } from "../../src/compat/bundle.ts";
+import { BundleError, type Json, type SchemaBundle } from "../../src/compat/model.ts";
 import { runSchemaCommand } from "../../src/compat/command.ts";
 import { diffBundles, type Finding } from "../../src/compat/diff.ts";
 import { readCodexGeneration } from "../../src/compat/layouts/generation.ts";

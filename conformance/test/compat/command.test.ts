@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runSchemaCommand, schemaCheck, schemaDiff, updateBaseline } from "../../src/compat/command.ts";
-import type { Json } from "../../src/compat/bundle.ts";
+import type { Json } from "../../src/compat/model.ts";
 
 const REPO = join(import.meta.dirname, "..", "..", "..");
 const BUNDLE = "app_server_conformance.schemas.json";

@@ -2,7 +2,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bundleFromDocument, loadBundleFromPath, type Json } from "../../src/compat/bundle.ts";
+import { bundleFromDocument, loadBundleFromPath } from "../../src/compat/bundle.ts";
+import type { Json } from "../../src/compat/model.ts";
 import { checkFixtureMessages, extractMessages, FixtureValidator, literalPart, loadFixtureMessages } from "../../src/compat/fixtures.ts";
 
 const REPO = join(import.meta.dirname, "..", "..", "..");

@@ -5,7 +5,9 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bundleFromDocument, loadBundleFromPath, loadUpstreamBundle, type Json, type SchemaBundle } from "../../src/compat/bundle.ts";
+import { bundleFromDocument, loadBundleFromPath } from "../../src/compat/bundle.ts";
+import { loadUpstreamBundle } from "../../src/compat/layouts/load.ts";
+import type { Json, SchemaBundle } from "../../src/compat/model.ts";
 import { diffBundles } from "../../src/compat/diff.ts";
 
 const REPO = join(import.meta.dirname, "..", "..", "..");

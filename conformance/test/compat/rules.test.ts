@@ -2,7 +2,7 @@
 // for rules that never break, the reason). Each row builds two tiny bundles around a
 // type `T` used as request params (input), as a result (output) or both.
 import { describe, expect, it } from "vitest";
-import type { SchemaBundle } from "../../src/compat/bundle.ts";
+import type { SchemaBundle } from "../../src/compat/model.ts";
 import { diffBundles, type Finding } from "../../src/compat/diff.ts";
 import { RULE_IDS, RULES, type RuleId } from "../../src/compat/rules.ts";
 import { bundleWith, EXP, int, methodsBundle, nullable, obj, ref, str, tagged, type Where } from "./support.ts";

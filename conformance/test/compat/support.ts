@@ -1,5 +1,6 @@
 // Builders for small schema bundles used by the rule table and the engine tests.
-import { bundleFromDocument, type Json, type MethodEntry, type SchemaBundle } from "../../src/compat/bundle.ts";
+import { bundleFromDocument } from "../../src/compat/bundle.ts";
+import type { Json, MethodEntry, SchemaBundle } from "../../src/compat/model.ts";
 
 export const ref = (name: string): Json => ({ $ref: `#/definitions/${name}` });
 export const str: Json = { type: "string" };

@@ -3,7 +3,7 @@
 // cannot lock a legitimate client out.
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { ListeningServer, WsClient } from "../transport-helpers.ts";
+import { ListeningServer, WsClient } from "../transport/helpers.ts";
 
 const MiB = 1024 * 1024;
 

@@ -13,7 +13,7 @@
 // refused (a half-written or hand-edited folder would otherwise be judged half-read).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { BundleError, isJsonObject, type Json } from "../bundle.ts";
+import { BundleError, isJsonObject, type Json } from "../model.ts";
 
 export const CODEX_BUNDLE = "codex_app_server_protocol.schemas.json";
 export const CODEX_V2_BUNDLE = "codex_app_server_protocol.v2.schemas.json";

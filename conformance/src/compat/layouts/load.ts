@@ -3,11 +3,14 @@
 //   - our folders and git refs (bundle.ts: loadSide);
 //   - one Codex generation (no stability known: everything is judged as stable);
 //   - a stable and an experimental Codex generation (`<dir>` + `--experimental-* <dir>`,
-//     or one folder holding `stable/` and `experimental/`): stability marked from the pair.
+//     or one folder holding `stable/` and `experimental/`): stability marked from the pair;
+//   - Codex's bundle file or `generate-json-schema --experimental` output on its own
+//     (loadUpstreamBundle, upstreamBundleFromDocument).
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BundleError, loadSide, type SchemaBundle } from "../bundle.ts";
-import { isCodexLocation, readCodexGeneration, type Generation, type ReadOptions } from "./generation.ts";
+import { loadSide } from "../bundle.ts";
+import { BundleError, isJsonObject, UPSTREAM_BUNDLE_FILE, type SchemaBundle } from "../model.ts";
+import { flattenCodexDefinitions, isCodexLocation, readCodexGeneration, type Generation, type ReadOptions } from "./generation.ts";
 import { methodTable } from "./methods.ts";
 import { markExperimental } from "./stability.ts";
 
@@ -85,4 +88,22 @@ export function loadAnySide(req: SideRequest): SchemaBundle {
   }
   if (req.experimental !== undefined) throw new BundleError(`--experimental-* applies to Codex schema folders; ${req.spec} is not one (our bundles carry their own stability marks)`);
   return loadSide(req.spec, req.cwd);
+}
+
+/** Codex's `generate-json-schema --experimental` output directory (or its bundle file), read as one generation. */
+export function loadUpstreamBundle(location: string): SchemaBundle {
+  if (existsSync(location) && statSync(location).isDirectory() && !existsSync(join(location, UPSTREAM_BUNDLE_FILE))) {
+    throw new BundleError(`${location}: no ${UPSTREAM_BUNDLE_FILE} (expected the output of \`codex app-server generate-json-schema --experimental\`)`);
+  }
+  const g = readCodexGeneration(location);
+  return bundleFromGeneration(g, `codex:${location}`);
+}
+
+export function upstreamBundleFromDocument(raw: unknown, source: string, file?: string): SchemaBundle {
+  if (!isJsonObject(raw) || !isJsonObject(raw.definitions)) throw new BundleError(`${source}: not a Codex schema bundle`);
+  const definitions = flattenCodexDefinitions(raw.definitions);
+  const { methods, unpaired } = methodTable(definitions);
+  const bundle: SchemaBundle = { source, definitions, methods, unpaired, document: { ...raw, definitions }, stabilityKnown: false };
+  if (file !== undefined) bundle.file = file;
+  return bundle;
 }

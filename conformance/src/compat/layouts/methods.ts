@@ -3,8 +3,7 @@
 // ServerNotification and ClientNotification. A request's result type is not in the
 // unions; it is paired with the params type by the generator's naming convention, and
 // when that fails the pairing is left unknown and said so (never guessed silently).
-import { isJsonObject, methodOfArm, unionArms, type Json, type MethodEntry, type MethodKind } from "../bundle.ts";
-import { EXPERIMENTAL } from "../shape.ts";
+import { EXPERIMENTAL, isJsonObject, methodOfArm, unionArms, type Json, type MethodEntry, type MethodKind } from "../model.ts";
 
 export const METHOD_UNIONS: Record<string, MethodKind> = {
   ClientRequest: "clientRequest",

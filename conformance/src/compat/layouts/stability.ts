@@ -3,8 +3,7 @@
 // variants, whole definitions). Comparing the two marks every addition with
 // `x-experimental: true`, the mark our own bundles carry, so the rule engine treats both
 // layouts alike.
-import { isJsonObject, literalOf, type Json } from "../bundle.ts";
-import { EXPERIMENTAL } from "../shape.ts";
+import { EXPERIMENTAL, isJsonObject, literalOf, type Json } from "../model.ts";
 import { canonical } from "./generation.ts";
 
 export interface StabilityReport {

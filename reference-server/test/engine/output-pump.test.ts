@@ -1,7 +1,7 @@
 // The output pump on its own (no process): chunking, caps and backpressure, deterministic.
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { CHUNK_BYTES, OutputPump } from "../src/engine/output-pump.ts";
+import { CHUNK_BYTES, OutputPump } from "../../src/engine/output-pump.ts";
 
 function source(chunks: Buffer[]): Readable {
   const r = new Readable({ read() {} });

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import WebSocket from "ws";
-import { ROOT, serverCommand, signal, type Message } from "./helpers/server.ts";
+import { ROOT, serverCommand, signal, type Message } from "../helpers/server.ts";
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 

@@ -7,12 +7,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { describe, expect, it } from "vitest";
-import { parseFixture } from "../src/fixture/load.ts";
-import { MUTATION_VAR, TARGET_VAR } from "../src/mutants/catalogue.ts";
-import { kitProgramArgv, packageRoot } from "../src/probe/probe-path.ts";
-import { runFixture } from "../src/runner/run-fixture.ts";
-import { splitCommandLine } from "../src/transports/server-process.ts";
-import { PROBE, probeBuilt } from "./support/helpers.ts";
+import { parseFixture } from "../../src/fixture/load.ts";
+import { MUTATION_VAR, TARGET_VAR } from "../../src/mutants/catalogue.ts";
+import { kitProgramArgv, packageRoot } from "../../src/probe/probe-path.ts";
+import { runFixture } from "../../src/runner/run-fixture.ts";
+import { splitCommandLine } from "../../src/transports/server-process.ts";
+import { PROBE, probeBuilt } from "../support/helpers.ts";
 
 const REFERENCE = join(packageRoot(), "dist", "reference-server", "src", "main.cjs");
 const override = process.env.APP_SERVER_CONFORMANCE_MUTANT_TARGET;

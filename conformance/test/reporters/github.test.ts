@@ -6,8 +6,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { packageRoot } from "../src/probe/probe-path.ts";
-import { appendsTo, stepLine } from "../src/reporters/github.ts";
+import { packageRoot } from "../../src/probe/probe-path.ts";
+import { appendsTo, stepLine } from "../../src/reporters/github.ts";
 
 const ROOT = packageRoot();
 const CLI = join(ROOT, "dist", "conformance", "src", "cli", "main.js");

@@ -2,8 +2,8 @@
 // a client that does not read can make the server hold (WebSocket: disconnected).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ServerProcess, eventually, exec, type Message } from "./helpers/server.ts";
-import { ListeningServer, WsClient } from "./transport-helpers.ts";
+import { ServerProcess, eventually, exec, type Message } from "../helpers/server.ts";
+import { ListeningServer, WsClient } from "./helpers.ts";
 
 const OVERLOADED = { code: -32001, message: "Server overloaded; retry later." };
 

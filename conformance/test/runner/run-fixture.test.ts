@@ -13,7 +13,7 @@ import {
   reply,
   replyError,
   runFake,
-} from "./support/helpers.ts";
+} from "../support/helpers.ts";
 
 const EXEC = { command: ["x"], sandboxPolicy: { type: "dangerFullAccess" } };
 const STREAM = { ...EXEC, processId: "p", streamStdoutStderr: true };
@@ -249,7 +249,7 @@ describe("always-on checks", () => {
     expect(firstFailure(r)).toMatch(/^\[timeout\]/);
   });
   it("a server that cannot start is a harness error", async () => {
-    const { runFixture } = await import("../src/runner/run-fixture.ts");
+    const { runFixture } = await import("../../src/runner/run-fixture.ts");
     const r = await runFixture(fixture([{ step: "sleep", ms: 1 }]), { server: { argv: ["/nonexistent/server"], env: {} }, probe: PROBE, timeoutMultiplier: 1 });
     expect(r.status).toBe("error");
   });

@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { b64, eventually, exec } from "./helpers/server.ts";
-import { ListeningServer, WsClient, tempDir } from "./transport-helpers.ts";
+import { b64, eventually, exec } from "../helpers/server.ts";
+import { ListeningServer, WsClient, tempDir } from "./helpers.ts";
 
 function alive(pid: number): boolean {
   try {

@@ -4,8 +4,8 @@ import { spawn } from "node:child_process";
 import { existsSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { eventually, exec } from "./helpers/server.ts";
-import { ListeningServer, WsClient, httpGet, refusal, runToExit, tempDir } from "./transport-helpers.ts";
+import { eventually, exec } from "../helpers/server.ts";
+import { ListeningServer, WsClient, httpGet, refusal, runToExit, tempDir } from "./helpers.ts";
 
 describe.skipIf(process.platform === "win32")("unix:// listener", () => {
   it("serves WebSocket framing over the socket; the socket is mode 0600 and removed on shutdown", async () => {

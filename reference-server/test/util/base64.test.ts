@@ -4,7 +4,7 @@
 // of them. Found missing by mutation testing (docs/mutation-testing.md): the corpus sends one
 // bad payload, so offsets, padding and trailing-bit rules were unchecked.
 import { describe, expect, test } from "vitest";
-import { decodeBase64Strict } from "../src/util/base64.ts";
+import { decodeBase64Strict } from "../../src/util/base64.ts";
 
 const REJECTED: Array<[string, string]> = [
   ["=", "Invalid symbol 61, offset 0."],

@@ -8,16 +8,16 @@ import { join } from "node:path";
 import process from "node:process";
 import * as fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { GENERATORS } from "../src/differential/generators.ts";
-import type { Session } from "../src/differential/session.ts";
-import { runDifferential } from "../src/differential/runner.ts";
-import { Fixture } from "../src/fixture/format.ts";
-import { parseFixture } from "../src/fixture/load.ts";
-import type { Implementation } from "../src/descriptor/implementation.ts";
-import { MUTATION_VAR, TARGET_VAR } from "../src/mutants/catalogue.ts";
-import { kitProgramArgv, packageRoot } from "../src/probe/probe-path.ts";
-import { recordFindings, verifyFixture } from "../src/record/record.ts";
-import { PROBE, probeBuilt } from "./support/helpers.ts";
+import { GENERATORS } from "../../src/differential/generators.ts";
+import type { Session } from "../../src/differential/session.ts";
+import { runDifferential } from "../../src/differential/runner.ts";
+import { Fixture } from "../../src/fixture/format.ts";
+import { parseFixture } from "../../src/fixture/load.ts";
+import type { Implementation } from "../../src/descriptor/implementation.ts";
+import { MUTATION_VAR, TARGET_VAR } from "../../src/mutants/catalogue.ts";
+import { kitProgramArgv, packageRoot } from "../../src/probe/probe-path.ts";
+import { recordFindings, verifyFixture } from "../../src/record/record.ts";
+import { PROBE, probeBuilt } from "../support/helpers.ts";
 
 const REFERENCE_ARGV = [process.execPath, join(packageRoot(), "dist", "reference-server", "src", "main.cjs")];
 const impl = (name: string, argv: string[], env: Record<string, string> = {}): Implementation => ({

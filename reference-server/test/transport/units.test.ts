@@ -3,9 +3,9 @@ import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkAuthorization, loadAuth } from "../src/transport/auth.ts";
-import { isLoopback, parseListen } from "../src/transport/listen.ts";
-import { tempDir } from "./transport-helpers.ts";
+import { checkAuthorization, loadAuth } from "../../src/transport/auth.ts";
+import { isLoopback, parseListen } from "../../src/transport/listen.ts";
+import { tempDir } from "./helpers.ts";
 
 describe("--listen", () => {
   it("parses stdio, ws://IP:PORT and unix://PATH", () => {

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROBE, probeBuilt } from "./support/helpers.ts";
+import { PROBE, probeBuilt } from "../support/helpers.ts";
 
 const run = (args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}) =>
   spawnSync(PROBE[0]!, [...PROBE.slice(1), ...args], { encoding: "utf8", timeout: 10_000, ...opts });

@@ -7,10 +7,10 @@ import picomatch from "picomatch";
 import { join } from "node:path";
 import process from "node:process";
 import { describe, expect, it } from "vitest";
-import { AREAS, CATALOGUE } from "../src/mutants/catalogue.ts";
-import { renderMutantsMarkdown, renderMutantsText } from "../src/mutants/render.ts";
-import { killerOrder, scoreOf, type MutantsReport } from "../src/mutants/run.ts";
-import { packageRoot } from "../src/probe/probe-path.ts";
+import { AREAS, CATALOGUE } from "../../src/mutants/catalogue.ts";
+import { renderMutantsMarkdown, renderMutantsText } from "../../src/mutants/render.ts";
+import { killerOrder, scoreOf, type MutantsReport } from "../../src/mutants/run.ts";
+import { packageRoot } from "../../src/probe/probe-path.ts";
 
 const root = packageRoot();
 const CLI = join(root, "dist", "conformance", "src", "cli", "main.js");

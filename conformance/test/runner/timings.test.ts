@@ -1,10 +1,10 @@
 // Per-phase timings of a fixture run (`run --timings`, `runs[].timings` in the JSON report).
 import { describe, expect, it } from "vitest";
-import { renderJson } from "../src/reporters/json.ts";
-import type { SuiteReport } from "../src/runner/suite.ts";
-import { formatTimings } from "../src/reporters/timings.ts";
-import { PHASES } from "../src/runner/timings.ts";
-import { fixture, runFake } from "./support/helpers.ts";
+import { renderJson } from "../../src/reporters/json.ts";
+import type { SuiteReport } from "../../src/runner/suite.ts";
+import { formatTimings } from "../../src/reporters/timings.ts";
+import { PHASES } from "../../src/runner/timings.ts";
+import { fixture, runFake } from "../support/helpers.ts";
 
 describe("fixture timings", () => {
   it("split a run's wall time into phases that add up to no more than the run", async () => {

@@ -4,8 +4,8 @@
 // through the generator's own bookkeeping.
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { GENERATORS, outputOfWrite, LONG_CHILDREN } from "../src/differential/generators.ts";
-import type { Action, Session } from "../src/differential/session.ts";
+import { GENERATORS, outputOfWrite, LONG_CHILDREN } from "../../src/differential/generators.ts";
+import type { Action, Session } from "../../src/differential/session.ts";
 
 type Params = Record<string, unknown>;
 const END_METHODS = new Set(["command/exec/terminate", "process/kill"]);

@@ -3,8 +3,8 @@ import { writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exec } from "./helpers/server.ts";
-import { ListeningServer, WsClient, httpGet, refusal, runToExit, tempDir } from "./transport-helpers.ts";
+import { exec } from "../helpers/server.ts";
+import { ListeningServer, WsClient, httpGet, refusal, runToExit, tempDir } from "./helpers.ts";
 
 const TOKEN = "s3cret-capability-token";
 

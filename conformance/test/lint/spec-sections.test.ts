@@ -4,10 +4,10 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadFixtures } from "../src/fixture/load.ts";
-import { lintCorpus } from "../src/lint/lint.ts";
-import { packageRoot } from "../src/probe/probe-path.ts";
-import { lintSpecCitations, protocolDocFile, specCitations, specIndex, unknownCitations } from "../src/lint/spec-sections.ts";
+import { loadFixtures } from "../../src/fixture/load.ts";
+import { lintCorpus } from "../../src/lint/lint.ts";
+import { packageRoot } from "../../src/probe/probe-path.ts";
+import { lintSpecCitations, protocolDocFile, specCitations, specIndex, unknownCitations } from "../../src/lint/spec-sections.ts";
 
 const ROOT = packageRoot();
 const scratch = mkdtempSync(join(tmpdir(), "spec-sections-"));
