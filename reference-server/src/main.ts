@@ -5,7 +5,6 @@ import { Command, InvalidArgumentError } from "commander";
 import { resolve } from "node:path";
 import { DEFAULTS, SERVER_VERSION, defaultConfig } from "./config.ts";
 import { ConfigError, loadSandboxConfig } from "./permissions/index.ts";
-import { probeLinuxSandbox } from "./sandbox/backends/index.ts";
 import { isLogLevel, log, setLogLevel } from "./log.ts";
 import { addTransportOptions, startTransport, type TransportCliOptions } from "./transport/cli.ts";
 import { closeInheritedDescriptors } from "./engine/inherited-fds.ts";
@@ -73,8 +72,6 @@ const closedFds = closeInheritedDescriptors();
 if (closedFds.length > 0) log("info", `closed inherited descriptors ${closedFds.join(", ")}`);
 config.drainTimeoutMs = opts.drainTimeoutMs;
 startTransport(config, program.opts<TransportCliOptions>(), (message) => program.error(message));
-// Probe the sandbox once up front so the first sandboxed command does not pay for it; in
-// the loop's check phase, after the first read of the transport, so that a client that wrote
-// `initialize` at once gets its reply before the probe's process is spawned. A command that
-// needs the sandbox before then starts the probe itself (the probe is cached).
-if (process.platform === "linux") setImmediate(() => probeLinuxSandbox().catch(() => undefined));
+// The sandbox is probed (one bwrap process) by the first command that needs it, not up
+// front: many sessions never run a sandboxed command, and a start that spawns nothing is
+// cheaper (docs/performance.md). The probe is cached for the server's life.

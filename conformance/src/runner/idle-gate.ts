@@ -35,9 +35,9 @@ export function cpuIdleSampler(): IdleSampler {
 export interface IdleGateOptions {
   floor: number;
   ceiling: number;
-  /** Idle fraction above which the level rises by one (default 0.35). */
+  /** Idle fraction above which the level rises by one (default 0.2). */
   idleAbove?: number;
-  /** Idle fraction below which the level falls by one (default 0.1). */
+  /** Idle fraction below which the level falls by one (default 0.05). */
   idleBelow?: number;
   intervalMs?: number;
   sampler?: IdleSampler;
@@ -59,8 +59,8 @@ export class IdleGate {
         const idle = sample();
         if (idle === undefined) return;
         // Rises only while fixtures wait for a place: a level nobody uses proves nothing.
-        if (idle > (o.idleAbove ?? 0.35) && this.level < o.ceiling && this.waiting.length > 0) this.level++;
-        else if (idle < (o.idleBelow ?? 0.1) && this.level > o.floor) this.level--;
+        if (idle > (o.idleAbove ?? 0.2) && this.level < o.ceiling && this.waiting.length > 0) this.level++;
+        else if (idle < (o.idleBelow ?? 0.05) && this.level > o.floor) this.level--;
         this.admit();
       }, o.intervalMs ?? 100);
       this.timer.unref?.();

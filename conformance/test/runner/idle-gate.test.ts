@@ -1,6 +1,6 @@
 // The idle gate: a floor of fixtures always runs; more start only while the CPU is idle.
 import { describe, expect, it } from "vitest";
-import { cpuIdleSampler, IdleGate } from "../src/runner/idle-gate.ts";
+import { cpuIdleSampler, IdleGate } from "../../src/runner/idle-gate.ts";
 
 /** Runs `n` tasks of `ms` each through the gate; returns the most that ran at once. */
 async function run(gate: IdleGate, n: number, ms: number, started: number[] = []): Promise<number> {
@@ -40,7 +40,7 @@ describe("idle gate", () => {
   };
 
   it("keeps the level it reached: a fixture that ends makes room for the next, not only up to the floor", async () => {
-    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: phases(6, 0.2) });
+    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: phases(6, 0.1) });
     const started: number[] = [];
     await run(gate, 80, 20, started);
     // How many ran when each of the last 40 started: the level (4) still holds there.
@@ -48,7 +48,7 @@ describe("idle gate", () => {
   });
 
   it("falls back to the floor while the CPU is busy", async () => {
-    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: phases(6, 0.05) });
+    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: phases(6, 0.02) });
     const started: number[] = [];
     expect(await run(gate, 80, 20, started)).toBe(4);
     expect(Math.max(...started.slice(-20))).toBe(1);
