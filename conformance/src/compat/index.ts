@@ -1,7 +1,8 @@
 // Public API of the schema compatibility gate.
 export { BUNDLE_FILE, BUNDLE_PATH, BundleError, type MethodEntry, type SchemaBundle } from "./model.ts";
 export { bundleFromDocument, loadBundleFromGit, loadBundleFromPath, loadSide } from "./bundle.ts";
-export { loadUpstreamBundle, upstreamBundleFromDocument } from "./layouts/load.ts";
+export { loadAnySide, loadUpstreamBundle, upstreamBundleFromDocument, type SideRequest } from "./layouts/load.ts";
+export { lintNames, type LintOptions } from "./lint.ts";
 export { diffBundles, isBreaking, type DiffOptions, type Finding } from "./diff.ts";
 export { RULES, RULE_IDS, type Direction, type RuleId, type Severity } from "./rules.ts";
 export { applyWaivers, loadWaivers, parseWaivers, Waiver, type ApplyOptions } from "./waivers.ts";
