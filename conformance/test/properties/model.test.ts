@@ -11,6 +11,8 @@ import {
   parseProbeEnv,
   patterned,
 } from "../../src/properties/model.ts";
+import type { PropertyEnv } from "../../src/properties/harness.ts";
+import { accessProbeArgv } from "../../src/properties/props/sandbox.ts";
 
 describe("cap model", () => {
   it("follows the upstream defaults of each surface", () => {
@@ -56,5 +58,15 @@ describe("environment model", () => {
   it("parses the probe's env output", () => {
     expect(parseProbeEnv("A=x=y\nB unset\nC=\n", ["A", "B", "C"])).toEqual(new Map([["A", "x=y"], ["B", undefined], ["C", ""]]));
     expect(parseProbeEnv("A=1\n", ["A", "B"])).toMatch(/expected 2 lines/);
+  });
+});
+
+describe("the access probe's command", () => {
+  const env = (probe: string[]) => ({ probe }) as unknown as PropertyEnv;
+  it("sits beside the probe, whichever build of the probe runs (tsc's, rolldown's CommonJS, the source)", () => {
+    expect(accessProbeArgv(env(["/usr/bin/node", "/k/dist/conformance/src/probe/probe.cjs"]))).toEqual(["/usr/bin/node", "/k/dist/conformance/src/properties/access-probe.js"]);
+    expect(accessProbeArgv(env(["/usr/bin/node", "/k/dist/conformance/src/probe/probe.js"]))).toEqual(["/usr/bin/node", "/k/dist/conformance/src/properties/access-probe.js"]);
+    expect(accessProbeArgv(env(["deno", "run", "-A", "/k/conformance/src/probe/probe.ts"]))).toEqual(["deno", "run", "-A", "/k/conformance/src/properties/access-probe.ts"]);
+    expect(() => accessProbeArgv(env(["/usr/local/bin/my-probe"]))).toThrow(/cannot derive the access probe/);
   });
 });

@@ -209,8 +209,10 @@ export const sandboxCaseArb: fc.Arbitrary<SandboxCase> = fc.record({
 
 export function accessProbeArgv(env: PropertyEnv): string[] {
   const probe = env.probe;
-  const i = probe.findIndex((a) => /[\\/]probe[\\/]probe\.(js|ts)$/.test(a));
-  if (i >= 0) return [...probe.slice(0, i), probe[i]!.replace(/probe[\\/]probe\.(js|ts)$/, "properties/access-probe.$1")];
+  // The probe is probe.ts (source), probe.js (tsc) or probe.cjs (rolldown, preferred under
+  // Node); the access probe is built by tsc only.
+  const i = probe.findIndex((a) => /[\\/]probe[\\/]probe\.(c?js|ts)$/.test(a));
+  if (i >= 0) return [...probe.slice(0, i), probe[i]!.replace(/probe[\\/]probe\.(c?js|ts)$/, (_all, ext: string) => `properties/access-probe.${ext === "ts" ? "ts" : "js"}`)];
   throw new Error(`cannot derive the access probe from the probe command ${probe.join(" ")}`);
 }
 
