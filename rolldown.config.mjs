@@ -1,6 +1,6 @@
-// The reference server's entry point as one file, plus a lazily loaded chunk for the socket
-// transports: Node 20 spends most of a cold start resolving and compiling the ~200 files of
-// the server and its dependencies one by one. CommonJS, because Node 20 can run a script
+// The reference server's entry point as one file, plus lazily loaded chunks for the socket
+// transports and the config file's reader: Node 20 spends most of a cold start resolving
+// and compiling the ~200 files of the server and its dependencies one by one. CommonJS, because Node 20 can run a script
 // (not an ES module) with V8's code cache: main.cjs (start-node.ts) loads bundle.cjs with
 // the cache that reference-server/build/code-cache.mjs writes. main.js is kept for those who
 // run `node dist/reference-server/src/main.js`. docs/stack.md says why and how.

@@ -4,7 +4,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { resolve } from "node:path";
 import { DEFAULTS, SERVER_VERSION, defaultConfig } from "./config.ts";
-import { ConfigError, loadSandboxConfig } from "./permissions/index.ts";
 import { isLogLevel, log, setLogLevel } from "./log.ts";
 import { addTransportOptions, startTransport, type TransportCliOptions } from "./transport/cli.ts";
 import { closeInheritedDescriptors } from "./engine/inherited-fds.ts";
@@ -51,27 +50,40 @@ else setLogLevel(logLevel);
 const config = defaultConfig();
 if (opts.codexHome !== undefined) config.codexHome = resolve(opts.codexHome);
 if (opts.cwd !== undefined) config.cwd = resolve(opts.cwd);
-if (opts.config !== undefined) {
+// The config file's reader (its zod schemas, jsonc-parser) loads only when --config is
+// given: every start without one would otherwise pay for building them (docs/performance.md).
+async function applyConfigFile(file: string): Promise<void> {
+  const { ConfigError, loadSandboxConfig } = await import("./permissions/config.ts");
   try {
-    const file = loadSandboxConfig(resolve(opts.config));
-    config.permissions = file.permissions;
-    if (file.exec.timeoutMs !== undefined) config.defaultTimeoutMs = file.exec.timeoutMs;
-    if (file.exec.outputBytesCap !== undefined) config.defaultOutputBytesCap = file.exec.outputBytesCap;
+    const loaded = loadSandboxConfig(resolve(file));
+    config.permissions = loaded.permissions;
+    if (loaded.exec.timeoutMs !== undefined) config.defaultTimeoutMs = loaded.exec.timeoutMs;
+    if (loaded.exec.outputBytesCap !== undefined) config.defaultOutputBytesCap = loaded.exec.outputBytesCap;
   } catch (error) {
     // An invalid config must stop the server: running with weaker permissions is worse.
-    const message = error instanceof ConfigError ? error.message : `cannot read config ${opts.config}: ${(error as Error).message}`;
+    const message = error instanceof ConfigError ? error.message : `cannot read config ${file}: ${(error as Error).message}`;
     process.stderr.write(`app-server-reference: ${message}\n`);
     process.exit(2);
   }
 }
-// Flags given on the command line win over the config file.
-if (program.getOptionValueSource("defaultTimeoutMs") === "cli") config.defaultTimeoutMs = opts.defaultTimeoutMs;
-if (program.getOptionValueSource("defaultOutputBytesCap") === "cli") config.defaultOutputBytesCap = opts.defaultOutputBytesCap;
-// Before anything runs: children must not get descriptors the server inherited.
-const closedFds = closeInheritedDescriptors();
-if (closedFds.length > 0) log("info", `closed inherited descriptors ${closedFds.join(", ")}`);
-config.drainTimeoutMs = opts.drainTimeoutMs;
-startTransport(config, program.opts<TransportCliOptions>(), (message) => program.error(message));
-// The sandbox is probed (one bwrap process) by the first command that needs it, not up
-// front: many sessions never run a sandboxed command, and a start that spawns nothing is
-// cheaper (docs/performance.md). The probe is cached for the server's life.
+
+async function start(): Promise<void> {
+  if (opts.config !== undefined) await applyConfigFile(opts.config);
+  // Flags given on the command line win over the config file.
+  if (program.getOptionValueSource("defaultTimeoutMs") === "cli") config.defaultTimeoutMs = opts.defaultTimeoutMs;
+  if (program.getOptionValueSource("defaultOutputBytesCap") === "cli") config.defaultOutputBytesCap = opts.defaultOutputBytesCap;
+  // Before anything runs: children must not get descriptors the server inherited (after the
+  // config file: `--config <(…)` names one of them).
+  const closedFds = closeInheritedDescriptors();
+  if (closedFds.length > 0) log("info", `closed inherited descriptors ${closedFds.join(", ")}`);
+  config.drainTimeoutMs = opts.drainTimeoutMs;
+  // The sandbox is probed (one bwrap process) by the first command that needs it, not up
+  // front: many sessions never run a sandboxed command, and a start that spawns nothing is
+  // cheaper (docs/performance.md). The probe is cached for the server's life.
+  startTransport(config, program.opts<TransportCliOptions>(), (message) => program.error(message));
+}
+
+start().catch((error: unknown) => {
+  process.stderr.write(`app-server-reference: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -53,8 +53,9 @@ function runWithCodeCache(): void {
     // At exit the functions the run compiled are in the cache too, not only the top level.
     process.on("exit", () => writeFileSync(cacheFile, cacheFileFor(source, script.createCachedData())));
   }
-  // Registered as the bundle's module, so that its lazily loaded chunk (bundle.ws.cjs), which
-  // requires the bundle for shared code, gets these exports instead of a second server.
+  // Registered as the bundle's module, so that its lazily loaded chunks (bundle.ws.cjs,
+  // bundle.config.cjs), which require the bundle for shared code, get these exports instead
+  // of a second server.
   const mod = new Module(bundle);
   mod.filename = bundle;
   requireFromBundle.cache[bundle] = mod;

@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 const DIST = resolve(import.meta.dirname, "..", "..", "dist", "reference-server", "src");
@@ -43,16 +43,18 @@ describe.skipIf(!built)("the Node entry point and its code cache", () => {
     expect(v8Data().length).toBeGreaterThan(1024);
   });
 
-  it("a start loads node:child_process, node:crypto and node:fs/promises only when it needs them", () => {
-    // Together ~17 ms of a cold start's CPU before the `initialize` reply (docs/performance.md);
-    // the sandbox probe, scheduled after the first read, and the first command load them.
+  it("a start loads node:child_process, node:crypto, node:fs/promises and the config file's reader only when it needs them", () => {
+    // Together ~20 ms of a cold start's CPU before the `initialize` reply (docs/performance.md);
+    // the first command needing them loads the built-ins, --config the reader (bundle.config.cjs).
     const entry = JSON.stringify(join(DIST, "main.cjs"));
-    const script = `process.argv = [process.argv[0], ${entry}]; require(${entry}); process.stderr.write(JSON.stringify(process.moduleLoadList));`;
+    const script = `process.argv = [process.argv[0], ${entry}]; require(${entry}); process.stderr.write(JSON.stringify({ modules: process.moduleLoadList, files: Object.keys(require.cache) }) + "\\n");`;
     const run = spawnSync(process.execPath, ["-e", script], { input: INIT, encoding: "utf8", timeout: 20_000 });
     expect(JSON.parse(run.stdout.split("\n")[0]!).result?.userAgent).toMatch(/app-server-conformance-reference/);
-    const atStart = JSON.parse(run.stderr.slice(0, run.stderr.lastIndexOf("]") + 1)) as string[];
-    expect(atStart).toContain("NativeModule net");
-    expect(atStart.filter((m) => /^NativeModule (child_process|crypto|fs\/promises)$/.test(m))).toEqual([]);
+    const atStart = JSON.parse(run.stderr.split("\n")[0]!) as { modules: string[]; files: string[] };
+    expect(atStart.modules).toContain("NativeModule net");
+    expect(atStart.modules.filter((m) => /^NativeModule (child_process|crypto|fs\/promises)$/.test(m))).toEqual([]);
+    expect(atStart.files.map((f) => basename(f))).toContain("bundle.cjs");
+    expect(atStart.files.map((f) => basename(f))).not.toContain("bundle.config.cjs");
   });
 
   it("main.cjs and main.js (the ES module kept for old command lines) both serve", () => {
