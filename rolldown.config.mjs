@@ -1,10 +1,11 @@
 // The reference server's entry point as one file, plus lazily loaded chunks for the socket
 // transports and the config file's reader: Node 20 spends most of a cold start resolving
-// and compiling the ~200 files of the server and its dependencies one by one. CommonJS, because Node 20 can run a script
-// (not an ES module) with V8's code cache: main.cjs (start-node.ts) loads bundle.cjs with
-// the cache that reference-server/build/code-cache.mjs writes. main.js is kept for those who
-// run `node dist/reference-server/src/main.js`. docs/stack.md says why and how.
-// Everything else in dist/ is tsc's output; tsconfig.build.json leaves these files to this one.
+// and compiling the ~200 files of the server and its dependencies one by one. CommonJS,
+// because Node 20 can run a script (not an ES module) with V8's code cache: main.cjs
+// (start-node.ts) loads bundle.cjs with the cache that reference-server/build/code-cache.mjs
+// writes. main.js is kept for those who run `node dist/reference-server/src/main.js`.
+// docs/stack.md says why and how. Also the kit's probe as CommonJS (below). Everything else
+// in dist/ is tsc's output; tsconfig.build.json leaves the server's entry files to this one.
 import { RolldownMagicString, defineConfig } from "rolldown";
 
 const common = {

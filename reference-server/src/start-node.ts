@@ -8,9 +8,10 @@
 // bundle's bytes, then V8's data. V8 itself checks only the source's length, so the cache
 // carries the source and a start compares it byte for byte (a memcmp; a hash would load
 // node:crypto, ~8 ms of a start here). Anything else falls back to compiling the bundle as
-// usual: a missing or stale cache, a cache V8 rejects (another Node or V8 version, flags). Nothing is written here unless
-// the build asks. The bundle has no import() (rolldown.config.mjs turns them into require):
-// a script run from V8's code cache has no dynamic-import callback in Node 20.
+// usual: a missing or stale cache, a cache V8 rejects (another Node or V8 version, flags).
+// Nothing is written here unless the build asks. The bundle has no import()
+// (rolldown.config.mjs turns them into require): a script run from V8's code cache has no
+// dynamic-import callback in Node 20.
 import { readFileSync, writeFileSync } from "node:fs";
 import { Module, createRequire, wrap } from "node:module";
 import { join } from "node:path";

@@ -262,8 +262,9 @@ function resolveRef(body: string, ctx: ExpandContext): string {
 /**
  * The `version` of the package.json nearest above the program (symlinks followed, so
  * node_modules/.bin/codex finds @openai/codex's), or undefined when the program, that
- * package.json or its version cannot be found (a farther package.json is not the program's). A bare name is looked up as the server's
- * program will be (./node_modules/.bin, then PATH).
+ * package.json or its version cannot be found (a farther package.json is not the
+ * program's). A bare name is looked up as the server's program will be
+ * (./node_modules/.bin, then PATH).
  */
 export function programVersion(program: string, env: NodeJS.ProcessEnv, cwd = process.cwd()): string | undefined {
   const path = isAbsolute(program) || program.includes("/") || program.includes("\\") ? resolve(cwd, program) : findProgram(program, cwd, env.PATH);

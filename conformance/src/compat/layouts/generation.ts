@@ -13,11 +13,9 @@
 // refused (a half-written or hand-edited folder would otherwise be judged half-read).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { BundleError, isJsonObject, type Json } from "../model.ts";
+import { BUNDLE_FILE as OUR_BUNDLE, BundleError, isJsonObject, UPSTREAM_BUNDLE_FILE as CODEX_BUNDLE, type Json } from "../model.ts";
 
-export const CODEX_BUNDLE = "codex_app_server_protocol.schemas.json";
 export const CODEX_V2_BUNDLE = "codex_app_server_protocol.v2.schemas.json";
-export const OUR_BUNDLE = "app_server_conformance.schemas.json";
 const BUNDLES = new Set([CODEX_BUNDLE, CODEX_V2_BUNDLE, OUR_BUNDLE]);
 
 export type Layout = "codex-bundle" | "codex-v2-bundle" | "codex-per-type" | "ours";
