@@ -12,6 +12,7 @@ import { sessionArbitrary } from "./generators.ts";
 export { HarnessError };
 import { NORMALISATION_VERSION } from "./normalise.ts";
 import { observe, type Observation } from "./observe.ts";
+import { openScratch } from "./scratch.ts";
 import { drivingFixture, type Session } from "./session.ts";
 
 export interface PlayResult {
@@ -22,14 +23,18 @@ export interface PlayResult {
   serverRun: FixtureResult;
 }
 
-/** Plays one session against both implementations at once and compares what came back. */
-export async function play(session: Session, server: Implementation, oracle: Implementation, probe: string[]): Promise<PlayResult> {
+/**
+ * Plays one session against both implementations at once and compares what came back;
+ * each run's workspace is made in scratchDir (default: the temporary folder; see scratch.ts).
+ */
+export async function play(session: Session, server: Implementation, oracle: Implementation, probe: string[], scratchDir?: string): Promise<PlayResult> {
   const fixture = Fixture.parse(drivingFixture(session));
   const run = (impl: Implementation) =>
     runFixture(fixture, {
       server: { argv: impl.argv, env: impl.env, ...(impl.launch ? { launch: impl.launch } : {}), ...(impl.connect ? { connect: impl.connect } : {}) },
       probe,
       timeoutMultiplier: impl.timeoutMultiplier,
+      ...(scratchDir !== undefined ? { scratchDir } : {}),
     });
   const [oracleRun, serverRun] = await Promise.all([run(oracle), run(server)]);
   for (const r of [oracleRun, serverRun]) {
@@ -100,6 +105,8 @@ export interface DifferentialOptions {
   /** Time fast-check may spend shrinking one finding (default a quarter of the budget, at most 60 s). */
   shrinkBudgetMs?: number;
   onProgress?: (p: Progress) => void;
+  /** Folders to make the workspaces in, first usable wins (default /var/tmp; see scratch.ts). */
+  scratchCandidates?: readonly string[];
 }
 
 export interface Progress {
@@ -146,6 +153,7 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
   let sessions = 0;
   let runsLeft = opts.runs ?? Number.MAX_SAFE_INTEGER;
   let harnessError: Error | undefined;
+  const scratch = openScratch(opts.scratchCandidates);
   const progress = (event?: string) =>
     opts.onProgress?.({ sessions, findings: findings.length, elapsedMs: Date.now() - started, budgetMs: opts.budgetMs, ...(event ? { event } : {}) });
 
@@ -163,7 +171,7 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
       if (sessions % 10 === 0) progress();
       let result: PlayResult;
       try {
-        result = await play(session, opts.server, opts.oracle, opts.probe);
+        result = await play(session, opts.server, opts.oracle, opts.probe, scratch.dir);
       } catch (e) {
         harnessError = e as Error;
         return true;
@@ -201,7 +209,7 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
     if (last && !harnessError) {
       for (const candidate of singleRequests(last.session)) {
         if (Date.now() >= deadline + 60_000) break;
-        const r = await play(candidate, opts.server, opts.oracle, opts.probe).catch(() => undefined);
+        const r = await play(candidate, opts.server, opts.oracle, opts.probe, scratch.dir).catch(() => undefined);
         sessions++;
         const fresh = r?.divergences.filter((d) => target!.has(d.signature) && knownReason(d, opts.known) === undefined) ?? [];
         if (r && fresh.length) {
@@ -228,7 +236,12 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
       if (!foundOne) return;
     }
   };
-  await Promise.all(Array.from({ length: opts.jobs }, (_, j) => worker(j)));
+  if (scratch.underTmp) progress(`workspaces under the temporary folder (${scratch.dir}): no folder outside it could be used, and a sandbox beside them may skew what they see (docs/differential.md)`);
+  try {
+    await Promise.all(Array.from({ length: opts.jobs }, (_, j) => worker(j)));
+  } finally {
+    scratch.remove();
+  }
   if (harnessError) throw harnessError;
   return {
     server: opts.server.name,

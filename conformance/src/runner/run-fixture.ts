@@ -23,8 +23,9 @@ export type { Failure, FixtureResult, FixtureStatus, RunOptions, ServerInfo, Ser
 export async function runFixture(fixture: Fixture, opts: RunOptions): Promise<FixtureResult> {
   const started = Date.now();
   const setupStarted = performance.now();
-  const workspace = realpathSync(mkdtempSync(join(tmpdir(), "asc-ws-")));
-  const pidDir = realpathSync(mkdtempSync(join(tmpdir(), "asc-pids-")));
+  const scratch = opts.scratchDir ?? tmpdir();
+  const workspace = realpathSync(mkdtempSync(join(scratch, "asc-ws-")));
+  const pidDir = realpathSync(mkdtempSync(join(scratch, "asc-pids-")));
   const vars: Vars = { workspace, probe: opts.probe, extra: { pathSep: sep, node: process.execPath }, env: process.env };
   const mult = opts.timeoutMultiplier;
   const s = new Session(fixture, vars, mult, pidDir);

@@ -25,6 +25,8 @@ export interface RunOptions {
   timeoutMultiplier: number;
   /** Keep the workspace for inspection. */
   keepWorkspace?: boolean;
+  /** The folder the fresh workspace and pid folder are made in (default: os.tmpdir()). */
+  scratchDir?: string;
 }
 
 export type FixtureStatus = "pass" | "fail" | "error";
