@@ -118,6 +118,19 @@ describe("tty", () => {
     });
   });
 
+  it("delivers what a tty command wrote just before it exited, whole (libuv's early end-of-file)", async () => {
+    // Before the master was read dry at end-of-file, 94 runs in 100 lost the tail here.
+    await withServer(async (s) => {
+      for (let i = 0; i < 10; i++) {
+        const id = `big${i}`;
+        const reply = await s.request("command/exec", exec(["sh", "-c", "head -c 30000 /dev/zero | tr '\\0' x; echo END"], { processId: id, tty: true }));
+        expect(reply.result.exitCode).toBe(0);
+        const out = s.streamed(id, "stdout").toString();
+        expect({ length: out.length, end: out.slice(-8) }).toEqual({ length: 30_005, end: "xxxEND\r\n" });
+      }
+    });
+  });
+
   it("reports exit codes like Codex's PTY backend: the status, or 1 after a signal", async () => {
     await withServer(async (s) => {
       expect((await s.request("command/exec", exec(["sh", "-c", "exit 3"], { processId: "a", tty: true }))).result.exitCode).toBe(3);

@@ -1,5 +1,5 @@
 // PTY mode via node-pty (the child is a session leader on a new terminal).
-import { statSync } from "node:fs";
+import { readSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { Readable } from "node:stream";
 import { killGroup } from "./process-group.ts";
@@ -37,11 +37,7 @@ const PTY_DRAIN_GRACE_MS = 2_000;
  * closed by itself; output a busy server has not read by then is lost. Let the socket
  * close on its own (EIO once the output is read) and only force it after a longer grace.
  */
-function keepReadingAfterExit(term: import("node-pty").IPty): void {
-  const socket = (
-    term as unknown as { _socket?: { destroy(error?: Error): unknown; destroyed: boolean; readableEnded: boolean; once(e: string, f: () => void): unknown } }
-  )._socket;
-  if (!socket) return;
+function keepReadingAfterExit(socket: PtySocket): void {
   const destroyNow = socket.destroy.bind(socket);
   socket.destroy = (error?: Error) => {
     // A socket that reached end-of-file is destroyed by the stream itself (autoDestroy):
@@ -53,6 +49,32 @@ function keepReadingAfterExit(term: import("node-pty").IPty): void {
     return socket;
   };
 }
+
+/**
+ * libuv (Node 20 to 24) takes a short read after the terminal hung up (POLLHUP) for
+ * end-of-file (libuv issue 4992), although the kernel may still hold what the child wrote
+ * just before its last terminal fd closed: a command that printed 30 KB and exited lost
+ * its tail in 94 runs of 100. At that end-of-file the master fd is still open and
+ * non-blocking, so read it dry here: the kernel hands over the rest, then EIO.
+ */
+function readRestAtEnd(socket: PtySocket, fd: number | undefined, deliver: (chunk: Buffer) => void): void {
+  if (fd === undefined || isDeno()) return; // Deno reads the terminal its own way, not through libuv
+  socket.once("end", () => {
+    const buffer = Buffer.allocUnsafe(64 * 1024);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buffer, 0, buffer.length, null);
+      } catch {
+        return; // EIO: all read; EAGAIN: nothing more
+      }
+      if (n <= 0) return;
+      deliver(Buffer.from(buffer.subarray(0, n)));
+    }
+  });
+}
+
+type PtySocket = { destroy(error?: Error): unknown; destroyed: boolean; readableEnded: boolean; once(e: string, f: () => void): unknown };
 
 export async function launchPty(spec: LaunchSpec, rows: number, cols: number): Promise<LaunchedChild> {
   const [program, ...args] = spec.argv;
@@ -74,20 +96,23 @@ export async function launchPty(spec: LaunchSpec, rows: number, cols: number): P
     throw spawnFailure(error);
   }
   const pid = term.pid;
-  keepReadingAfterExit(term);
+  const { _socket: socket, _fd: fd } = term as unknown as { _socket?: PtySocket; _fd?: number };
   let outputEnded = false;
   const output = new Readable({
     read() {
       term.resume();
     },
   });
-  term.onData((data: string | Buffer) => {
+  const deliver = (chunk: Buffer) => {
     if (outputEnded || output.destroyed) return;
-    const chunk = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     if (!output.push(chunk)) term.pause();
-  });
+  };
+  term.onData((data: string | Buffer) => deliver(typeof data === "string" ? Buffer.from(data, "utf8") : data));
+  if (socket) {
+    keepReadingAfterExit(socket);
+    readRestAtEnd(socket, fd, deliver);
+  }
   let open = true;
-  const fd = (term as unknown as { _fd?: number })._fd;
   // Writes are chained so bytes keep their order whichever writer is used.
   let writing: Promise<void> = Promise.resolve();
   const writeBytes = (bytes: Buffer | string): Promise<void> => {
