@@ -2,6 +2,7 @@
 import { spawn, type ChildProcessByStdio } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import process from "node:process";
+import { within } from "./within.ts";
 
 export type TranscriptEntry =
   | { t: number; dir: "out"; line: string }
@@ -90,7 +91,7 @@ export class ServerProcess {
         resolve(info);
       });
       this.child.on("exit", (code, signal) => {
-        void Promise.race([stdoutDone, new Promise((r) => setTimeout(r, 500))]).then(() => {
+        void within(stdoutDone, 500).then(() => {
           if (this.exit) return;
           const info = { code, signal };
           this.exit = info;
@@ -131,7 +132,7 @@ export class ServerProcess {
   }
 
   waitExit(ms: number): Promise<ExitInfo | undefined> {
-    return Promise.race([this.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms))]);
+    return within(this.exited, ms);
   }
 
   /** Sends a signal to the server's whole process group (falls back to the process). */
