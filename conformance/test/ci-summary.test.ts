@@ -44,15 +44,24 @@ describe(".ci/summary.mjs", () => {
       "properties: 12 passed, 0 failed, 0 skipped",
       "=== the corpus against Codex 0.169.0",
       "conformance: 287 passed, 1 failed",
-      "ci: 1383 passed, 1 failed, 7 skipped (4 test runs)",
+      "added up over 4 test runs:",
+      "ci: 1383 passed, 1 failed, 7 skipped",
       "",
     ]);
     expect(status).toBe(0);
   });
 
+  it("closes on a line in the plain form a CI reader counts, with nothing after it", () => {
+    const { stdout } = summarise("=== npm test\nconformance: 3 passed, 0 failed\n");
+    const last = stdout.trimEnd().split("\n").at(-1);
+    // "N passed, N failed" alone on a line, ", N skipped" after it, one "word:" before it.
+    expect(last).toMatch(/^\w+: \d+ passed, \d+ failed(, \d+ skipped)?$/);
+    expect(stdout.endsWith(`${last}\n`)).toBe(true);
+  });
+
   it("exits 1 when the log holds no count at all", () => {
     const { status, stdout } = summarise("=== differential\nno undeclared divergence\n");
-    expect(stdout).toBe("ci: 0 passed, 0 failed, 0 skipped (0 test runs)\n");
+    expect(stdout).toBe("added up over 0 test runs:\nci: 0 passed, 0 failed, 0 skipped\n");
     expect(status).toBe(1);
   });
 });
