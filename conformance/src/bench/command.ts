@@ -78,24 +78,26 @@ async function runBench(root: string, cli: CliOptions): Promise<number> {
     concurrentSleepMs: 200,
     memoryBytes: (quick ? 64 : cli.memoryMib) * MiB,
     memoryReadBytesPerSecond: cli.readMibPerS * MiB,
-    kitCommand: [process.execPath, join(root, "dist/conformance/src/cli/main.js"), "run"],
+    kitCommand: [process.execPath, join(root, "dist/conformance/src/cli/main.js")],
     log: (line) => console.error(line),
   };
   const selected = new Set<ScenarioName>(cli.only ?? SCENARIOS);
   const servers = [{ label: "server", command: cli.server }, ...(cli.vs ? [{ label: "vs", command: cli.vs }] : [])];
   const runs: ServerRun[] = [];
   try {
-    // Cold starts and streaming alternate between the servers (side by side), before the rest.
+    // Cold starts, streaming and the kit's runs alternate between the servers (side by
+    // side), before the rest.
     const commands = servers.map((s) => s.command);
     const starts = selected.has("cold-start") ? await coldStart(commands, options) : [];
     const streams = selected.has("streaming") ? await streaming(commands, options) : [];
+    const kits = selected.has("kit") ? await kitSpeed(commands, options) : [];
     for (const [k, server] of servers.entries()) {
       console.error(`${server.label}: ${server.command}`);
       const measurements: Measurement[] = [...(starts[k] ?? []), ...(streams[k] ?? [])];
       if (selected.has("latency")) measurements.push(...(await latency(server.command, options)));
       if (selected.has("concurrency")) measurements.push(...(await concurrency(server.command, options)));
       if (selected.has("memory")) measurements.push(...(await memory(server.command, options)));
-      if (selected.has("kit")) measurements.push(...(await kitSpeed(server.command, options)));
+      measurements.push(...(kits[k] ?? []));
       runs.push({ ...server, measurements });
     }
     if (selected.has("schema-gate")) {

@@ -19,3 +19,13 @@ export function treeCpuMs(root: number): number {
   const ticks = treePids(root).reduce((sum, pid) => sum + (ticksOf(pid) ?? 0), 0);
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
+
+/**
+ * CPU milliseconds of this process's children that have ended and been waited for, with
+ * their own waited-for descendants (cutime + cstime): the cost of a whole child run, read
+ * after it ends. Undefined off Linux.
+ */
+export function reapedChildrenCpuMs(): number | undefined {
+  const f = statFields(process.pid);
+  return f && ((Number(f[13]) + Number(f[14])) * 1000) / TICKS_PER_SECOND;
+}

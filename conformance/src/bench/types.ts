@@ -14,7 +14,7 @@ export interface BenchOptions {
   concurrentSleepMs: number;
   memoryBytes: number;
   memoryReadBytesPerSecond: number;
-  /** Command line that runs the conformance kit (for the kit-speed scenario). */
+  /** Command line of the conformance kit's CLI, before its subcommand (the kit-speed scenario). */
   kitCommand: string[];
   log: (line: string) => void;
 }

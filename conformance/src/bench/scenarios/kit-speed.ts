@@ -1,28 +1,67 @@
-// Scenario 5: wall time of the whole conformance corpus against the server.
+// Scenario 5: the conformance kit's speed against each server: the whole corpus (without
+// the properties, which are measured on their own), `--repeats` times, alternating between
+// the servers run by run (A, B, A, B, ...) so that a shared machine's changing load falls
+// on both alike; and one run of the properties per server.
 import { spawn } from "node:child_process";
+import { reapedChildrenCpuMs } from "../cpu.ts";
 import { summarize } from "../stats.ts";
 import type { BenchOptions, Measurement } from "../types.ts";
 
-export async function kitSpeed(serverCommand: string, o: BenchOptions): Promise<Measurement[]> {
-  const [program, ...args] = o.kitCommand;
+interface KitRun {
+  seconds: number;
+  /** CPU seconds of the kit's whole process tree (servers and the commands they ran). */
+  cpuSeconds: number | undefined;
+  code: number | null;
+}
+
+/** Runs the kit with `args` to its end; its output is not the bench's. */
+async function runKit(o: BenchOptions, args: readonly string[]): Promise<KitRun> {
+  const [program, ...kitArgs] = o.kitCommand;
+  const cpuBefore = reapedChildrenCpuMs();
   const start = performance.now();
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(program!, [...args, "--server", serverCommand], { cwd: process.cwd(), stdio: ["ignore", "ignore", "ignore"] });
+    const child = spawn(program!, [...kitArgs, ...args], { cwd: process.cwd(), stdio: ["ignore", "ignore", "ignore"] });
     child.on("error", () => resolve(null));
     child.on("close", (c) => resolve(c));
   });
   const seconds = (performance.now() - start) / 1000;
-  o.log(`  kit: ${seconds.toFixed(1)} s (exit ${code})`);
-  return [
-    {
-      scenario: "5. kit speed",
-      metric: "whole conformance corpus: wall time",
-      unit: "s",
-      better: "lower",
-      summary: summarize([seconds]),
-      samples: [seconds],
-      errors: code === null ? 1 : 0,
-      note: `kit exit code ${code} (non-zero: some fixtures failed against this server)`,
-    },
-  ];
+  const cpuAfter = reapedChildrenCpuMs();
+  const cpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / 1000;
+  return { seconds, cpuSeconds, code };
+}
+
+const exitNote = (codes: ReadonlyArray<number | null>) =>
+  codes.every((c) => c === 0) ? undefined : `kit exit codes ${codes.join(", ")} (non-zero: some fixtures failed against this server, or the kit could not run)`;
+
+/** One list of measurements per server, in the order given. */
+export async function kitSpeed(serverCommands: readonly string[], o: BenchOptions): Promise<Measurement[][]> {
+  const runs = serverCommands.map((): KitRun[] => []);
+  for (let i = 0; i < o.repeats; i++) {
+    for (const [k, command] of serverCommands.entries()) {
+      const run = await runKit(o, ["run", "--no-properties", "--server", command]);
+      runs[k]!.push(run);
+      const cpu = run.cpuSeconds === undefined ? "" : `, ${run.cpuSeconds.toFixed(1)} s CPU`;
+      o.log(`  kit, corpus (server ${k + 1}, run ${i + 1} of ${o.repeats}): ${run.seconds.toFixed(1)} s${cpu} (exit ${run.code})`);
+    }
+  }
+  const properties: KitRun[] = [];
+  for (const [k, command] of serverCommands.entries()) {
+    const run = await runKit(o, ["properties", "--server", command]);
+    properties.push(run);
+    o.log(`  kit, properties (server ${k + 1}): ${run.seconds.toFixed(1)} s (exit ${run.code})`);
+  }
+  return serverCommands.map((_, k) => {
+    const corpus = runs[k]!;
+    const base = { scenario: "5. kit speed", unit: "s", better: "lower" as const };
+    const withNote = (note: string | undefined) => (note === undefined ? {} : { note });
+    const wall = corpus.map((r) => r.seconds);
+    const cpu = corpus.flatMap((r) => (r.cpuSeconds === undefined ? [] : [r.cpuSeconds]));
+    const props = properties[k]!;
+    return [
+      { ...base, metric: "whole corpus, no properties: wall time", summary: summarize(wall), samples: wall, errors: corpus.filter((r) => r.code === null).length, ...withNote(exitNote(corpus.map((r) => r.code))) },
+      // What the run cost the machine: less moved by other load than wall time.
+      ...(cpu.length ? [{ ...base, metric: "whole corpus: CPU time of the kit's process tree", summary: summarize(cpu), samples: cpu, errors: 0 }] : []),
+      { ...base, metric: "properties: wall time", summary: summarize([props.seconds]), samples: [props.seconds], errors: props.code === null ? 1 : 0, ...withNote(exitNote([props.code])) },
+    ];
+  });
 }
