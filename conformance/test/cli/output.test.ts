@@ -26,8 +26,11 @@ describe.skipIf(!cliBuilt)("machine output", { timeout: 240_000 }, () => {
       schemaVersion: number;
       descriptor: { name: string; features: string[]; baselineFile?: string };
       properties: { seed: number; results: { id: string; status: string }[] };
+      options: { jobs: number; maxJobs?: number };
       ok: boolean;
     };
+    // Without --jobs, the idle gate may run up to 8 fixtures per core.
+    expect(report.options.maxJobs).toBe(8 * report.options.jobs);
     expect(report.schemaVersion).toBe(1);
     expect(report.descriptor.name).toBe("reference");
     expect(report.descriptor.features).toContain("streaming-output");
