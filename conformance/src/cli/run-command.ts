@@ -75,8 +75,8 @@ function updateBaseline(impl: Implementation, report: SuiteReport, corpusIds: Re
   return rejudge(report, loadBaselineFile(impl.baselineFile!), corpusIds === undefined);
 }
 
-async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<void> {
-  const impl = implementationFromOptions(opts);
+/** The corpus read and the run's selection made (filters, features, shard, --last-failed). */
+function selectRun(opts: RunOptions, impl: Implementation) {
   const dirs = fixtureDirs(opts.fixtures);
   const { fixtures, problems } = loadFixtures(dirs);
   if (problems.length) {
@@ -87,11 +87,32 @@ async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<v
   // A filter that matches nothing is a mistake; --last-failed or --shard leaving nothing to run is not.
   checkSelection(chosen, opts, dirs, fixtures.length);
   if (opts.updateBaseline && !impl.baselineFile) throw new SetupError("--update-baseline needs a descriptor whose baseline is a file path");
-  const { selection, whole, shard, maxFailures, durations } = narrowSelection(chosen, opts, impl.name, (line) => process.stderr.write(`${line}\n`));
-  const specs = reporters.length ? reporters : [{ name: "pretty" as const }];
+  return { fixtures, ...narrowSelection(chosen, opts, impl.name, (line) => process.stderr.write(`${line}\n`)) };
+}
+
+async function runAction(opts: RunOptions, reporters: ReporterSpec[]): Promise<void> {
+  const impl = implementationFromOptions(opts);
   const mult = opts.timeoutMultiplier * impl.timeoutMultiplier;
   const probe = probeArgv();
-  await preflight(impl, probe, mult);
+  // The preflight's server is spawned here, before the fixtures are read: it starts on one
+  // core while the kit parses the corpus on the other (about a tenth of a second, at a
+  // run's start, when nothing else runs). Its verdict is awaited before any fixture runs.
+  const preflighted = preflight(impl, probe, mult).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  let selected: ReturnType<typeof selectRun>;
+  try {
+    selected = selectRun(opts, impl);
+  } catch (e) {
+    // A usage or corpus problem wins; the preflight's server is stopped first.
+    await preflighted;
+    throw e;
+  }
+  const setupProblem = await preflighted;
+  if (setupProblem !== undefined) throw setupProblem;
+  const { fixtures, selection, whole, shard, maxFailures, durations } = selected;
+  const specs = reporters.length ? reporters : [{ name: "pretty" as const }];
   const livePretty = specs.some((r) => r.name === "pretty" && !r.out);
   // Without --jobs, more fixtures run at once while the CPU is idle (runner/idle-gate.ts).
   const jobs = opts.jobs ?? defaultJobs();

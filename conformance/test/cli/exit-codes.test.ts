@@ -1,7 +1,7 @@
 // Exit status means one thing each (0 pass, 1 conformance failures, 2 usage or setup), a
 // selection that runs nothing is an error, a server that cannot start is reported once, and
 // the server's command is resolved where the user runs the kit (never fetched by npx).
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -10,6 +10,17 @@ import { cli, cliBuilt, NODE, PARTIAL_SERVER, partialServer } from "../support/c
 const dir = mkdtempSync(join(tmpdir(), "asc-exit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const fixture = (id: string, steps: unknown[] = [{ step: "sleep", ms: 1 }]) => JSON.stringify({ id, title: id, spec: "s", steps });
+
+/** Pids of live processes whose command line holds `text` (Linux's /proc). */
+function processesWith(text: string): number[] {
+  return readdirSync("/proc").flatMap((name) => {
+    try {
+      return /^\d+$/.test(name) && readFileSync(`/proc/${name}/cmdline`, "utf8").includes(text) ? [Number(name)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
 
 describe.skipIf(!cliBuilt)("exit status", { timeout: 120_000 }, () => {
   it("an unknown option is a usage error (2), not a failure (1)", async () => {
@@ -63,6 +74,22 @@ describe.skipIf(!cliBuilt)("exit status", { timeout: 120_000 }, () => {
     const allNa = await cli(["run", "--server", partialServer(), "--feature", "unix", "--filter", "process.*"]);
     expect(allNa.code).toBe(2);
     expect(allNa.stderr).toMatch(/nothing to run: all \d+ selected fixtures need features/);
+  });
+
+  it("a usage problem is reported rather than a server problem, and the server started to check it is stopped", async () => {
+    // The kit starts the server's preflight while it reads the corpus.
+    const crash = await cli(["run", "--server", partialServer("crash"), "--filter", "nosuch.*", "--no-properties"]);
+    expect(crash.code).toBe(2);
+    expect(crash.stderr).toMatch(/no fixture matches --filter nosuch\.\*/);
+    expect(crash.stderr).not.toMatch(/the server could not/);
+    const empty = join(dir, "empty-for-mute");
+    mkdirSync(empty);
+    const log = join(dir, "mute-server.log");
+    const mute = await cli(["run", "--server", `${partialServer("mute")} --log ${JSON.stringify(log)}`, "--fixtures", empty, "--timeout-multiplier", "0.2"]);
+    expect(mute.code).toBe(2);
+    expect(mute.stderr).toMatch(/no fixtures found in/);
+    expect(mute.stderr).not.toMatch(/the server could not/);
+    if (existsSync("/proc/self/cmdline")) expect(processesWith(log)).toEqual([]);
   });
 
   it("a flat folder and nested folders both work; 0 on pass, 1 on a failure", async () => {
