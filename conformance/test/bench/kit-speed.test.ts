@@ -19,6 +19,7 @@ const fakeKit = `
   appendFileSync(${JSON.stringify(calls)}, JSON.stringify(args) + "\\n");
   // The CPU is spent by a grandchild, as a server's commands are.
   spawnSync(process.execPath, ["-e", "const end = process.cpuUsage().user + 200000; while (process.cpuUsage().user < end);"]);
+  if (args.at(-1) === "bad") console.log("FAIL bad: 1 passed, 2 failed\\nfailing: t.one, t.two\\nconformance: 1 passed, 2 failed");
   process.exit(args.at(-1) === "bad" ? 1 : 0);`;
 // A file, not -e: Deno runs a script file given to its execPath as Node would.
 const fakeKitFile = join(dir, "fake-kit.cjs");
@@ -55,7 +56,10 @@ describe("kit speed (scenario 5)", () => {
     const corpus = good!.find((m) => m.metric.startsWith("whole corpus, no properties"))!;
     expect(corpus.samples).toHaveLength(2);
     expect(corpus.note).toBeUndefined();
-    expect(bad!.find((m) => m.metric.startsWith("whole corpus, no properties"))!.note).toContain("exit codes 1, 1");
+    const badCorpus = bad!.find((m) => m.metric.startsWith("whole corpus, no properties"))!.note;
+    expect(badCorpus).toContain("exit codes 1, 1");
+    // Which fixtures failed, from the kit's own "failing:" line.
+    expect(badCorpus).toContain("run 2: failing: t.one, t.two");
     expect(bad!.find((m) => m.metric.startsWith("properties"))!.note).toContain("exit codes 1");
     if (cpuSupported()) {
       // The grandchild's 200 ms count in the run's CPU time (10 ms ticks).
