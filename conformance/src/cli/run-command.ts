@@ -22,8 +22,9 @@ import { defaultJobs, rejudge, runSuite, selectFixtures, type Selection, type Su
 /**
  * Without --jobs: up to this many fixtures per core while the CPU is idle. The longest
  * fixtures start first and mostly wait, so at 4 per core they filled every place in a run's
- * first seconds and left the CPU 40-60% idle; at 8 the corpus ran 1-2 s faster (three
- * interleaved pairs, docs/performance.md) and stayed green beside an on-off CPU burner.
+ * first seconds and left the CPU 40-60% idle (0-25% at 8). What that buys a whole run is
+ * within this machine's noise over stdio, more over a Unix socket (docs/performance.md);
+ * the corpus stays green beside CPU burners either way.
  */
 const AUTO_MAX_JOBS_PER_JOB = 8;
 
