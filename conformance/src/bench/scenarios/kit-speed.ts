@@ -43,6 +43,9 @@ async function runKit(o: BenchOptions, args: readonly string[]): Promise<KitRun>
   return { seconds, cpuSeconds, code, ...(why === undefined ? {} : { why }) };
 }
 
+/** A progress line's end: the exit code, and what a run that did not pass said. */
+const ended = (r: KitRun) => `(exit ${r.code})${r.why === undefined ? "" : `: ${r.why}`}`;
+
 function exitNote(runs: readonly KitRun[]): string | undefined {
   if (runs.every((r) => r.code === 0)) return undefined;
   const whys = runs.flatMap((r, i) => (r.why === undefined ? [] : [`run ${i + 1}: ${r.why}`]));
@@ -57,14 +60,14 @@ export async function kitSpeed(serverCommands: readonly string[], o: BenchOption
       const run = await runKit(o, ["run", "--no-properties", "--server", command]);
       runs[k]!.push(run);
       const cpu = run.cpuSeconds === undefined ? "" : `, ${run.cpuSeconds.toFixed(1)} s CPU`;
-      o.log(`  kit, corpus (server ${k + 1}, run ${i + 1} of ${o.repeats}): ${run.seconds.toFixed(1)} s${cpu} (exit ${run.code})${run.why === undefined ? "" : `: ${run.why}`}`);
+      o.log(`  kit, corpus (server ${k + 1}, run ${i + 1} of ${o.repeats}): ${run.seconds.toFixed(1)} s${cpu} ${ended(run)}`);
     }
   }
   const properties: KitRun[] = [];
   for (const [k, command] of serverCommands.entries()) {
     const run = await runKit(o, ["properties", "--server", command]);
     properties.push(run);
-    o.log(`  kit, properties (server ${k + 1}): ${run.seconds.toFixed(1)} s (exit ${run.code})${run.why === undefined ? "" : `: ${run.why}`}`);
+    o.log(`  kit, properties (server ${k + 1}): ${run.seconds.toFixed(1)} s ${ended(run)}`);
   }
   return serverCommands.map((_, k) => {
     const corpus = runs[k]!;
