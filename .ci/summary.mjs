@@ -12,14 +12,15 @@ if (file === undefined) {
 // eslint-disable-next-line no-control-regex
 const text = readFileSync(file, "utf8").replace(/\x1b\[[0-9;]*m/g, "");
 
+const HEADER = "ci step: ";
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const quoted = [];
 let counted = 0;
 const countOf = (word, line) => Number(new RegExp(`(\\d+) ${word}`).exec(line)?.[1] ?? 0);
 
 for (const line of text.split("\n")) {
-  // .ci/run's step headers ("=== npm test …"), to say whose lines follow.
-  if (line.startsWith("=== ")) {
+  // .ci/run's step headers ("ci step: npm test …"), to say whose lines follow.
+  if (line.startsWith(HEADER)) {
     quoted.push(line);
     continue;
   }
@@ -37,7 +38,7 @@ for (const line of text.split("\n")) {
 }
 
 // Step headers with nothing quoted under them are left out.
-const lines = quoted.filter((line, i) => !line.startsWith("=== ") || (quoted[i + 1] !== undefined && !quoted[i + 1].startsWith("=== ")));
+const lines = quoted.filter((line, i) => !line.startsWith(HEADER) || (quoted[i + 1] !== undefined && !quoted[i + 1].startsWith(HEADER)));
 process.stdout.write(lines.map((line) => `${line}\n`).join(""));
 // The one closing line: every count above, added up. It must stand alone as
 // "ci: N passed, N failed, N skipped", the plain form a CI reader takes for a test run's
