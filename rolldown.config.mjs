@@ -53,7 +53,19 @@ export default defineConfig([
     // Maps stay in the checkout for debugging; they are not shipped, so the bundle names none.
     // import() becomes require(): V8 code cache loses a script's dynamic-import callback
     // in Node 20, so the bundle must have no import() of its own.
-    output: { dir, format: "cjs", entryFileNames: "[name].cjs", chunkFileNames: "bundle.[name].cjs", sourcemap: "hidden", dynamicImportInCjs: false },
+    // Comments stay in the sources and the map, not in the bundle: every start reads, hashes
+    // and decodes the bundle's text, and a comment's one non-ASCII character ("§", "—")
+    // made V8 hold all of it as two-byte text. Without them (legal notices kept) a start
+    // with initialize runs ~6% fewer instructions (callgrind: 190 -> 179 million).
+    output: {
+      dir,
+      format: "cjs",
+      entryFileNames: "[name].cjs",
+      chunkFileNames: "bundle.[name].cjs",
+      sourcemap: "hidden",
+      dynamicImportInCjs: false,
+      comments: { legal: true, annotation: false, jsdoc: false },
+    },
   },
   // The kit's probe (conformance/src/probe/probe.ts), which fixtures run for nearly every
   // command: as one CommonJS file it starts with less work than tsc's ES module (Node 20's
