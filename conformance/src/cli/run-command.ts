@@ -173,7 +173,7 @@ export function runCommand(): Command {
     .option("--tag <tag>", "only fixtures with this tag (repeatable)", collect)
     .option("--feature <feature>", "claimed optional feature, overriding the descriptor (repeatable; see `list --features`)", collect)
     .option("--jobs <n>", `fixtures run in parallel whatever the load (default: the number of cores, ${defaultJobs()} here)`, positiveInt)
-    .option("--max-jobs <n>", `up to this many while the machine's CPU is idle (one more per 100 ms while more than 20% idle, one fewer while less than 5%) (default: ${AUTO_MAX_JOBS_PER_JOB} × --jobs without --jobs, else --jobs)`, positiveInt)
+    .option("--max-jobs <n>", `up to this many while the machine's CPU is idle (one more per 100 ms while more than 6% idle over the last half second, one fewer while less than 2%) (default: ${AUTO_MAX_JOBS_PER_JOB} × --jobs without --jobs, else --jobs)`, positiveInt)
     .option("--timeout-multiplier <x>", "scale every timeout (slow machines, sanitizers)", positiveNumber, 1);
   const reporters = reporterOptions(cmd);
   addSelectionOptions(cmd);

@@ -1,9 +1,13 @@
 // Admission of fixtures by what the machine has to spare. Most of a fixture's wall time is
 // waiting (a 2 s drain window, a quiet period, a child's sleep), so a fixed job count
 // leaves the CPU idle. The gate keeps a level: how many fixtures may run at once. It starts
-// at `floor` (--jobs), rises by one whenever the CPU was mostly idle over the last sampling
-// interval, up to `ceiling` (--max-jobs), and falls by one, never below the floor, when the
-// CPU was nearly busy. A fixture that ends makes room for the next one up to the level
+// at `floor` (--jobs), rises by one at each sample while the CPU's idle share over the last
+// half second is above 6%, up to `ceiling` (--max-jobs), and falls by one, never below the
+// floor, while it is below 2%. Over a half second, not over the last 100 ms sample alone:
+// one sample counts the idle in 10 ms ticks (5% steps on 2 cores), bursts of server
+// starts make it swing between 0 and 40%, and with a band of 5 to 20% on single samples
+// the level fell to the floor in busy moments and seldom rose again, leaving a run's
+// second half at 2 to 4 fixtures and the CPU 10 to 15% idle. A fixture that ends makes room for the next one up to the level
 // (not only up to the floor: a level that decayed with every fixture that ended kept a run
 // at half the machine). On a loaded machine the level stays at the floor, so a fixture's
 // deadlines meet the same contention as with a fixed job count.
@@ -35,11 +39,13 @@ export function cpuIdleSampler(): IdleSampler {
 export interface IdleGateOptions {
   floor: number;
   ceiling: number;
-  /** Idle fraction above which the level rises by one (default 0.2). */
+  /** Mean idle fraction above which the level rises by one (default 0.06). */
   idleAbove?: number;
-  /** Idle fraction below which the level falls by one (default 0.05). */
+  /** Mean idle fraction below which the level falls by one (default 0.02). */
   idleBelow?: number;
   intervalMs?: number;
+  /** How many of the latest samples the mean is over (default 5: half a second at 100 ms). */
+  window?: number;
   sampler?: IdleSampler;
 }
 
@@ -55,12 +61,16 @@ export class IdleGate {
     this.level = o.floor;
     if (o.ceiling > o.floor) {
       const sample = o.sampler ?? cpuIdleSampler();
+      const latest: number[] = [];
       this.timer = setInterval(() => {
-        const idle = sample();
-        if (idle === undefined) return;
+        const one = sample();
+        if (one === undefined) return;
+        latest.push(one);
+        if (latest.length > (o.window ?? 5)) latest.shift();
+        const idle = latest.reduce((sum, x) => sum + x, 0) / latest.length;
         // Rises only while fixtures wait for a place: a level nobody uses proves nothing.
-        if (idle > (o.idleAbove ?? 0.2) && this.level < o.ceiling && this.waiting.length > 0) this.level++;
-        else if (idle < (o.idleBelow ?? 0.05) && this.level > o.floor) this.level--;
+        if (idle > (o.idleAbove ?? 0.06) && this.level < o.ceiling && this.waiting.length > 0) this.level++;
+        else if (idle < (o.idleBelow ?? 0.02) && this.level > o.floor) this.level--;
         this.admit();
       }, o.intervalMs ?? 100);
       this.timer.unref?.();

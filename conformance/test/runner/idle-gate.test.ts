@@ -23,7 +23,7 @@ async function run(gate: IdleGate, n: number, ms: number, started: number[] = []
 
 describe("idle gate", () => {
   it("stays at the floor while the CPU is busy", async () => {
-    const gate = new IdleGate({ floor: 2, ceiling: 8, intervalMs: 5, sampler: () => 0.1 });
+    const gate = new IdleGate({ floor: 2, ceiling: 8, intervalMs: 5, sampler: () => 0.01 });
     expect(await run(gate, 10, 40)).toBe(2);
     expect(gate.peak).toBe(2);
   });
@@ -40,7 +40,7 @@ describe("idle gate", () => {
   };
 
   it("keeps the level it reached: a fixture that ends makes room for the next, not only up to the floor", async () => {
-    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: phases(6, 0.1) });
+    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: phases(6, 0.04) });
     const started: number[] = [];
     await run(gate, 80, 20, started);
     // How many ran when each of the last 40 started: the level (4) still holds there.
@@ -48,10 +48,28 @@ describe("idle gate", () => {
   });
 
   it("falls back to the floor while the CPU is busy", async () => {
-    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: phases(6, 0.02) });
+    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: phases(6, 0) });
     const started: number[] = [];
     expect(await run(gate, 80, 20, started)).toBe(4);
     expect(Math.max(...started.slice(-20))).toBe(1);
+  });
+
+  /** The samples of `pattern`, over and over. */
+  const cycle = (pattern: number[]) => {
+    let n = 0;
+    return () => pattern[n++ % pattern.length]!;
+  };
+
+  it("goes by the mean of the latest samples: idle that comes in bursts raises the level", async () => {
+    // 0% and 15% by turns, as a busy 2-core machine's 100 ms samples swing: each alone is
+    // "busy" under a 5-20% band on single samples (the gate before), their mean (7.5%) idle.
+    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: cycle([0, 0.15]) });
+    expect(await run(gate, 40, 30)).toBe(4);
+  });
+
+  it("a lone idle sample among busy ones does not raise it", async () => {
+    const gate = new IdleGate({ floor: 1, ceiling: 4, intervalMs: 5, sampler: cycle([0, 0, 0, 0, 0, 0, 0, 0, 0, 0.25]) });
+    expect(await run(gate, 20, 30)).toBe(1);
   });
 
   it("admits no more than the floor when the idle time is unknown", async () => {
