@@ -7,9 +7,9 @@
 // one sample counts the idle in 10 ms ticks (5% steps on 2 cores), bursts of server
 // starts make it swing between 0 and 40%, and with a band of 5 to 20% on single samples
 // the level fell to the floor in busy moments and seldom rose again, leaving a run's
-// second half at 2 to 4 fixtures and the CPU 10 to 15% idle. A fixture that ends makes room for the next one up to the level
-// (not only up to the floor: a level that decayed with every fixture that ended kept a run
-// at half the machine). On a loaded machine the level stays at the floor, so a fixture's
+// second half at 2 to 4 fixtures and the CPU 10 to 15% idle. A fixture that ends makes
+// room for the next one up to the level (not only up to the floor: a level that decayed
+// with every fixture that ended kept a run at half the machine). On a loaded machine the level stays at the floor, so a fixture's
 // deadlines meet the same contention as with a fixed job count.
 import { cpus } from "node:os";
 
