@@ -18,6 +18,7 @@ import { RUN_DEFAULTS } from "../properties/report.ts";
 import { prettyProgress } from "../reporters/pretty.ts";
 import { formatTimings } from "../reporters/timings.ts";
 import { defaultJobs, rejudge, runSuite, selectFixtures, type Selection, type SuiteReport } from "../runner/suite.ts";
+import { IDLE_GATE_DEFAULTS } from "../runner/idle-gate.ts";
 
 /**
  * Without --jobs: up to this many fixtures per core while the CPU is idle. The longest
@@ -27,6 +28,12 @@ import { defaultJobs, rejudge, runSuite, selectFixtures, type Selection, type Su
  * the corpus stays green beside CPU burners either way.
  */
 const AUTO_MAX_JOBS_PER_JOB = 8;
+
+/** The idle gate's rule in words, from its defaults. */
+function gateRule(): string {
+  const { idleAbove, idleBelow, intervalMs, window } = IDLE_GATE_DEFAULTS;
+  return `one more per ${intervalMs} ms while more than ${idleAbove * 100}% idle over the last ${(window * intervalMs) / 1000} s, one fewer while less than ${idleBelow * 100}%`;
+}
 
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
@@ -173,7 +180,7 @@ export function runCommand(): Command {
     .option("--tag <tag>", "only fixtures with this tag (repeatable)", collect)
     .option("--feature <feature>", "claimed optional feature, overriding the descriptor (repeatable; see `list --features`)", collect)
     .option("--jobs <n>", `fixtures run in parallel whatever the load (default: the number of cores, ${defaultJobs()} here)`, positiveInt)
-    .option("--max-jobs <n>", `up to this many while the machine's CPU is idle (one more per 100 ms while more than 6% idle over the last half second, one fewer while less than 2%) (default: ${AUTO_MAX_JOBS_PER_JOB} × --jobs without --jobs, else --jobs)`, positiveInt)
+    .option("--max-jobs <n>", `up to this many while the machine's CPU is idle (${gateRule()}) (default: ${AUTO_MAX_JOBS_PER_JOB} × --jobs without --jobs, else --jobs)`, positiveInt)
     .option("--timeout-multiplier <x>", "scale every timeout (slow machines, sanitizers)", positiveNumber, 1);
   const reporters = reporterOptions(cmd);
   addSelectionOptions(cmd);

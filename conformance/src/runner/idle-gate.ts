@@ -1,16 +1,15 @@
 // Admission of fixtures by what the machine has to spare. Most of a fixture's wall time is
 // waiting (a 2 s drain window, a quiet period, a child's sleep), so a fixed job count
 // leaves the CPU idle. The gate keeps a level: how many fixtures may run at once. It starts
-// at `floor` (--jobs), rises by one at each sample while the CPU's idle share over the last
-// half second is above 6%, up to `ceiling` (--max-jobs), and falls by one, never below the
-// floor, while it is below 2%. Over a half second, not over the last 100 ms sample alone:
-// one sample counts the idle in 10 ms ticks (5% steps on 2 cores), bursts of server
-// starts make it swing between 0 and 40%, and with a band of 5 to 20% on single samples
-// the level fell to the floor in busy moments and seldom rose again, leaving a run's
-// second half at 2 to 4 fixtures and the CPU 10 to 15% idle. A fixture that ends makes
-// room for the next one up to the level (not only up to the floor: a level that decayed
-// with every fixture that ended kept a run at half the machine). On a loaded machine the level stays at the floor, so a fixture's
-// deadlines meet the same contention as with a fixed job count.
+// at `floor` (--jobs), rises by one while the CPU was mostly idle over the latest samples,
+// up to `ceiling` (--max-jobs), and falls by one, never below the floor, while it was
+// nearly busy. Over several samples, not the last one alone: a 100 ms sample counts idle
+// in 10 ms ticks and swings between 0 and 40% as servers start in bursts, and a gate that
+// went by single samples kept a run's second half near the floor with the CPU 10 to 15%
+// idle (docs/performance.md). A fixture that ends makes room for the next one up to the
+// level (not only up to the floor: a level that decayed with every fixture that ended kept
+// a run at half the machine). On a loaded machine the level stays at the floor, so a
+// fixture's deadlines meet the same contention as with a fixed job count.
 import { cpus } from "node:os";
 
 /** Fraction of the machine's CPU time spent idle since the previous call; undefined if unknown. */
@@ -35,6 +34,9 @@ export function cpuIdleSampler(): IdleSampler {
     return all > 0 ? idle / all : undefined;
   };
 }
+
+/** The defaults of the options below; `run --help` states them. */
+export const IDLE_GATE_DEFAULTS = { idleAbove: 0.06, idleBelow: 0.02, intervalMs: 100, window: 5 } as const;
 
 export interface IdleGateOptions {
   floor: number;
@@ -66,13 +68,13 @@ export class IdleGate {
         const one = sample();
         if (one === undefined) return;
         latest.push(one);
-        if (latest.length > (o.window ?? 5)) latest.shift();
+        if (latest.length > (o.window ?? IDLE_GATE_DEFAULTS.window)) latest.shift();
         const idle = latest.reduce((sum, x) => sum + x, 0) / latest.length;
         // Rises only while fixtures wait for a place: a level nobody uses proves nothing.
-        if (idle > (o.idleAbove ?? 0.06) && this.level < o.ceiling && this.waiting.length > 0) this.level++;
-        else if (idle < (o.idleBelow ?? 0.02) && this.level > o.floor) this.level--;
+        if (idle > (o.idleAbove ?? IDLE_GATE_DEFAULTS.idleAbove) && this.level < o.ceiling && this.waiting.length > 0) this.level++;
+        else if (idle < (o.idleBelow ?? IDLE_GATE_DEFAULTS.idleBelow) && this.level > o.floor) this.level--;
         this.admit();
-      }, o.intervalMs ?? 100);
+      }, o.intervalMs ?? IDLE_GATE_DEFAULTS.intervalMs);
       this.timer.unref?.();
     }
   }
